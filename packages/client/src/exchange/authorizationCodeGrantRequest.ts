@@ -1,0 +1,27 @@
+/** Sends an access code to `/token` (`grant_type=authorization_code`); answers the raw `Response`. */
+import { resolveClient } from '../lib/options.js';
+import { tokenRequest } from '../lib/tokenRequest.js';
+import type { AuthorizationCodeOptions } from './types.js';
+
+/**
+ * The request half of `exchangeAccessCodeForAuthTokens`.
+ *
+ * @example
+ * ```ts
+ * const res = await authorizationCodeGrantRequest(code, { codeVerifier });
+ * const tokens = await processAuthorizationCodeResponse(res);
+ * ```
+ */
+export async function authorizationCodeGrantRequest(
+  code: string,
+  options: AuthorizationCodeOptions = {},
+): Promise<Response> {
+  const params = new URLSearchParams({
+    code,
+    redirect_uri: resolveClient(options).redirectUri,
+    grant_type: 'authorization_code',
+    token_format: 'jwt',
+  });
+  if (options.codeVerifier !== undefined) params.set('code_verifier', options.codeVerifier);
+  return tokenRequest(params, options);
+}

@@ -1,0 +1,11 @@
+/** psn-api compatible exchange functions, with their send and parse halves. */
+export { exchangeNpssoForAccessCode } from './exchangeNpssoForAccessCode.js';
+export { exchangeAccessCodeForAuthTokens, exchangeCodeForAccessToken } from './exchangeAccessCodeForAuthTokens.js';
+export { exchangeRefreshTokenForAuthTokens } from './exchangeRefreshTokenForAuthTokens.js';
+export { authorizationRequest } from './authorizationRequest.js';
+export { processAuthorizationResponse } from './processAuthorizationResponse.js';
+export { authorizationCodeGrantRequest } from './authorizationCodeGrantRequest.js';
+export { processAuthorizationCodeResponse } from './processAuthorizationCodeResponse.js';
+export { refreshTokenGrantRequest } from './refreshTokenGrantRequest.js';
+export { processRefreshTokenResponse } from './processRefreshTokenResponse.js';
+export type * from './types.js';

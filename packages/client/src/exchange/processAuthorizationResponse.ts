@@ -1,0 +1,70 @@
+/** Reads the access code out of an `/authorize` answer, or throws the typed error it means. */
+import { InvalidNpssoError, InvalidResponseError } from '../errors.js';
+import { errorFromFields, errorFromResponse } from '../lib/errorFromResponse.js';
+import { resolveClient } from '../lib/options.js';
+import type { AuthorizationOptions } from './types.js';
+
+/**
+ * Expects a redirect to the client's redirect URI carrying `?code=…` (PlayStation answers
+ * `com.scee.psxandroid.scecompcall://redirect/?code=v3.…`). A redirect carrying `?error=…`
+ * becomes that error (`login_required` → `InvalidNpssoError`); a redirect elsewhere or a page
+ * instead of a redirect means the server wants an interactive sign-in → `InvalidNpssoError`.
+ *
+ * @example
+ * ```ts
+ * const code = await processAuthorizationResponse(await authorizationRequest(npsso));
+ * ```
+ */
+export async function processAuthorizationResponse(
+  res: Response,
+  options: Pick<AuthorizationOptions, 'redirectUri' | 'clientId' | 'state'> = {},
+): Promise<string> {
+  if (res.status >= 400) throw await errorFromResponse(res, 'authorize');
+  if (res.status < 300) {
+    await res.body?.cancel();
+    throw new InvalidNpssoError(
+      `the NPSSO token was not accepted: the server answered HTTP ${res.status} instead of redirecting (sign in again for a new NPSSO)`,
+      { status: res.status },
+    );
+  }
+  await res.body?.cancel();
+  const location = res.headers.get('location');
+  if (!location) {
+    throw new InvalidResponseError(`the server redirected (HTTP ${res.status}) without a Location`, { status: res.status });
+  }
+  const { target, query } = splitLocation(location);
+  const error = query.get('error');
+  if (error) {
+    throw errorFromFields(
+      { status: res.status, error, error_description: query.get('error_description') ?? undefined },
+      'authorize',
+    );
+  }
+  const code = query.get('code');
+  if (!code) {
+    const expected = resolveClient(options).redirectUri;
+    if (stripSlash(target) === stripSlash(expected)) {
+      throw new InvalidResponseError('the server redirected to the client without a code', { status: res.status });
+    }
+    throw new InvalidNpssoError(
+      'the NPSSO token was not accepted: the server redirected to a sign-in page (sign in again for a new NPSSO)',
+      { status: res.status },
+    );
+  }
+  if (options.state !== undefined && query.get('state') !== options.state) {
+    throw new InvalidResponseError('the redirect carried a different state than was sent', { status: res.status });
+  }
+  return code;
+}
+
+/** Custom schemes (`com.example.app://redirect/?code=…`) are split by hand, not by `URL`. */
+function splitLocation(location: string): { target: string; query: URLSearchParams } {
+  const hashless = location.split('#')[0] ?? '';
+  const q = hashless.indexOf('?');
+  if (q === -1) return { target: hashless, query: new URLSearchParams() };
+  return { target: hashless.slice(0, q), query: new URLSearchParams(hashless.slice(q + 1)) };
+}
+
+function stripSlash(s: string): string {
+  return s.replace(/\/+$/, '');
+}

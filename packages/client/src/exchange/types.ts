@@ -1,0 +1,75 @@
+/** Shapes shared by the exchange functions: psn-api's result types and the options base. */
+
+/** psn-api's `AuthTokensResponse`: what the code and refresh exchanges resolve to. */
+export interface AuthTokensResponse {
+  /** Sent as `Authorization: Bearer …` to call APIs. */
+  accessToken: string;
+  /** Seconds until the access token expires, counted from the answer. */
+  expiresIn: number;
+  idToken: string;
+  /** Exchanged for new tokens when the access token expires. */
+  refreshToken: string;
+  /** Seconds until the refresh token expires, counted from the answer. */
+  refreshTokenExpiresIn: number;
+  scope: string;
+  tokenType: string;
+}
+
+/** psn-api's `AuthorizationPayload`: what every psn-api call takes as its first argument. */
+export interface AuthorizationPayload {
+  accessToken: string;
+}
+
+/** The transport options every exchange accepts. */
+export interface RequestOptions {
+  /** The `fetch` to use (tests, proxies, instrumentation). Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /** Aborts the request; the abort reason is thrown as is. */
+  signal?: AbortSignal;
+  /** Gives up with `ERR_TIMEOUT` after this long. Default 30 000 ms. */
+  timeoutMs?: number;
+}
+
+/**
+ * Where to sign in and as which client. Every field defaults to PlayStation's, so a psn-api
+ * user changes only the import.
+ */
+export interface ExchangeOptions extends RequestOptions {
+  /**
+   * The OAuth prefix, `https://host/api/authz/v3/oauth` (PlayStation's by default). A bare
+   * origin such as `http://127.0.0.1:8080` gets `/api/authz/v3/oauth` appended, which is where
+   * Keyturn's server serves PlayStation's paths.
+   */
+  baseUrl?: string | URL;
+  /** Default: PlayStation's app client id. */
+  clientId?: string;
+  /**
+   * Sent with HTTP Basic. Default: PlayStation's secret when `clientId` is PlayStation's (or
+   * omitted), none otherwise. With no secret the client is public: `client_id` goes in the form.
+   */
+  clientSecret?: string;
+  /** Default: `com.scee.psxandroid.scecompcall://redirect`. */
+  redirectUri?: string;
+  /** Default: `psn:mobile.v2.core psn:clientapp`. */
+  scope?: string;
+}
+
+/** Options of `exchangeNpssoForAccessCode`. */
+export interface AuthorizationOptions extends ExchangeOptions {
+  /** PKCE (S256) challenge to send; see `createPkcePair()`. */
+  codeChallenge?: string;
+  /** PKCE verifier: its S256 challenge is computed and sent (use instead of `codeChallenge`). */
+  codeVerifier?: string;
+  /** Sent as `state` and checked against the redirect. */
+  state?: string;
+  nonce?: string;
+}
+
+/** Options of `exchangeAccessCodeForAuthTokens`. */
+export interface AuthorizationCodeOptions extends ExchangeOptions {
+  /** The PKCE verifier whose challenge went to `/authorize`. */
+  codeVerifier?: string;
+}
+
+/** Options of `exchangeRefreshTokenForAuthTokens`. */
+export type RefreshTokenOptions = ExchangeOptions;
