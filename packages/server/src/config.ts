@@ -1,0 +1,119 @@
+/** Server configuration: defaults, environment variables and command-line flags, in that order of precedence (flags win). */
+import path from 'node:path';
+
+export type SigningAlg = 'RS256' | 'ES256' | 'EdDSA';
+export const SIGNING_ALGS: readonly SigningAlg[] = ['RS256', 'ES256', 'EdDSA'];
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Public base URL; `iss` of every token. No trailing slash. */
+  issuer: string;
+  /** True when no issuer was given: it is the listening address (known only after listen when port is 0). */
+  issuerFromAddress: boolean;
+  /** SQLite path or postgres:// URL. */
+  database: string;
+  redisUrl: string | null;
+  /** Server secret from KEYTURN_SECRET; when null a secret file in `dataDir` is used. */
+  secret: string | null;
+  dataDir: string;
+  signingAlg: SigningAlg;
+  accessTokenTtlSec: number;
+  codeTtlSec: number;
+  refreshTokenTtlSec: number;
+  ssoTtlSec: number;
+  /** How long a repeated refresh with a just-spent rotating token returns the same successor. */
+  rotationRetryWindowSec: number;
+  /** Failed sign-ins per account or address before answers are slowed, and before they are refused. */
+  loginSlowAfter: number;
+  loginLockAfter: number;
+  loginWindowSec: number;
+  /** Seconds between housekeeping passes while serving; 0 turns it off. */
+  gcIntervalSec: number;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export interface ConfigFlags {
+  port?: string | number | undefined;
+  host?: string | undefined;
+  issuer?: string | undefined;
+  database?: string | undefined;
+  redis?: string | undefined;
+  dataDir?: string | undefined;
+  signingAlg?: string | undefined;
+}
+
+export class ConfigError extends Error {
+  readonly code = 'ERR_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const DAY = 86_400;
+
+/** Builds the configuration; throws `ConfigError` with a clear message on a bad value. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = parsePort(flags.port ?? env.KEYTURN_PORT ?? '8080');
+  const host = flags.host ?? env.KEYTURN_HOST ?? '127.0.0.1';
+  const dataDir = path.resolve(flags.dataDir ?? env.KEYTURN_DATA_DIR ?? 'data');
+  const explicitIssuer = flags.issuer ?? env.KEYTURN_ISSUER;
+  const issuer = normaliseIssuer(explicitIssuer ?? `http://${urlHost(host)}:${port}`);
+  const database = flags.database ?? env.KEYTURN_DATABASE_URL ?? path.join(dataDir, 'keyturn.db');
+  const alg = flags.signingAlg ?? env.KEYTURN_SIGNING_ALG ?? 'RS256';
+  if (!SIGNING_ALGS.includes(alg as SigningAlg)) {
+    throw new ConfigError(`signing algorithm must be one of ${SIGNING_ALGS.join(', ')}, not "${alg}"`);
+  }
+  return {
+    port,
+    host,
+    issuer,
+    issuerFromAddress: explicitIssuer === undefined,
+    database,
+    redisUrl: flags.redis ?? env.KEYTURN_REDIS_URL ?? null,
+    secret: env.KEYTURN_SECRET ?? null,
+    dataDir,
+    signingAlg: alg as SigningAlg,
+    accessTokenTtlSec: positiveInt(env.KEYTURN_ACCESS_TOKEN_TTL, 3600, 'KEYTURN_ACCESS_TOKEN_TTL'),
+    codeTtlSec: positiveInt(env.KEYTURN_CODE_TTL, 60, 'KEYTURN_CODE_TTL'),
+    refreshTokenTtlSec: positiveInt(env.KEYTURN_REFRESH_TOKEN_TTL, 60 * DAY, 'KEYTURN_REFRESH_TOKEN_TTL'),
+    ssoTtlSec: positiveInt(env.KEYTURN_SSO_TTL, 60 * DAY, 'KEYTURN_SSO_TTL'),
+    rotationRetryWindowSec: positiveInt(env.KEYTURN_ROTATION_RETRY_WINDOW, 10, 'KEYTURN_ROTATION_RETRY_WINDOW', true),
+    loginSlowAfter: 5,
+    loginLockAfter: 10,
+    loginWindowSec: 15 * 60,
+    gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
+    logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+  };
+}
+
+function parsePort(value: string | number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`port must be a whole number from 0 to 65535, not "${value}"`);
+  return n;
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string, allowZero = false): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new ConfigError(`${name} must be a whole number of seconds, not "${value}"`);
+  return n;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function normaliseIssuer(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`issuer must be an absolute http(s) URL, not "${raw}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer must use http or https');
+  if (url.search || url.hash) throw new ConfigError('issuer must not have a query or fragment');
+  return url.href.replace(/\/+$/, '');
+}

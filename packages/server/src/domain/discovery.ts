@@ -1,0 +1,45 @@
+/** OpenID Connect Discovery / RFC 8414 metadata, derived from the configuration and the published keys. */
+import type { Keyturn } from './context.js';
+
+export const OAUTH_BASE = '/api/authz/v3/oauth';
+
+/** Paths of every endpoint, relative to the issuer. One table, used by routes and metadata alike. */
+export const PATHS = {
+  authorize: `${OAUTH_BASE}/authorize`,
+  token: `${OAUTH_BASE}/token`,
+  jwks: `${OAUTH_BASE}/jwks`,
+  revoke: `${OAUTH_BASE}/revoke`,
+  introspect: `${OAUTH_BASE}/introspect`,
+  userinfo: `${OAUTH_BASE}/userinfo`,
+  ssoCookie: '/api/v1/ssocookie',
+  signin: '/signin',
+  signout: '/signout',
+  account: '/account',
+} as const;
+
+/** Endpoints beyond the core, added to the metadata once their routes exist. */
+export type OptionalEndpoint = 'revocation_endpoint' | 'introspection_endpoint' | 'userinfo_endpoint';
+
+export async function serverMetadata(kt: Keyturn, optional: Partial<Record<OptionalEndpoint, string>> = {}): Promise<Record<string, unknown>> {
+  const iss = kt.config.issuer;
+  const algs = await kt.keys.algorithms();
+  const metadata: Record<string, unknown> = {
+    issuer: iss,
+    authorization_endpoint: iss + PATHS.authorize,
+    token_endpoint: iss + PATHS.token,
+    jwks_uri: iss + PATHS.jwks,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: algs,
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'sid', 'email', 'email_verified', 'name'],
+    prompt_values_supported: ['none', 'login'],
+    authorization_response_iss_parameter_supported: true,
+  };
+  for (const [k, path] of Object.entries(optional)) metadata[k] = iss + path;
+  return metadata;
+}

@@ -1,0 +1,144 @@
+/**
+ * Signing keys: created on first start, kept encrypted with the server secret, published as
+ * a JWKS. One key is active (signs); retired keys stay published until every token they
+ * signed has expired, so tokens issued before a rotation still verify.
+ */
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import type { SigningAlg } from '../config.js';
+import type { Repository, SigningKeyRecord } from '../storage/types.js';
+import { open, seal } from './secrets.js';
+
+type Key = CryptoKey | KeyObject | Uint8Array;
+
+export interface ActiveKey {
+  kid: string;
+  alg: SigningAlg;
+  privateKey: Key;
+}
+
+export interface PublicJwk extends JWK {
+  kid: string;
+  alg: SigningAlg;
+  use: 'sig';
+}
+
+/** How long a running server trusts its cached view of the keys before re-reading the store. */
+const RELOAD_MS = 30_000;
+
+export class KeyRing {
+  private cache: { loadedAt: number; active: ActiveKey | null; publics: PublicJwk[] } | null = null;
+  private pending: Promise<void> | null = null;
+
+  constructor(
+    private readonly repo: Repository,
+    private readonly encryptionKey: Buffer,
+    private readonly defaultAlg: SigningAlg,
+    private readonly now: () => number,
+  ) {}
+
+  /** Makes sure an active key exists (first start). */
+  async ensureActiveKey(): Promise<void> {
+    const keys = await this.repo.listSigningKeys();
+    if (!keys.some((k) => k.status === 'active')) await this.create(this.defaultAlg);
+    await this.reload();
+  }
+
+  /** Creates a key and makes it the active one; the previous one is retired, still published. */
+  async rotate(alg: SigningAlg = this.defaultAlg): Promise<SigningKeyRecord> {
+    const record = await this.create(alg);
+    await this.reload();
+    return record;
+  }
+
+  /**
+   * Drops retired keys that cannot have signed a still-valid token: retired longer ago than
+   * `maxTokenLifetimeSec`. Returns the kids removed.
+   */
+  async prune(maxTokenLifetimeSec: number): Promise<string[]> {
+    const cutoff = this.now() - maxTokenLifetimeSec * 1000;
+    const removed: string[] = [];
+    for (const key of await this.repo.listSigningKeys()) {
+      if (key.status === 'retired' && key.retiredAt !== null && key.retiredAt <= cutoff) {
+        if (await this.repo.deleteSigningKey(key.kid)) removed.push(key.kid);
+      }
+    }
+    if (removed.length > 0) await this.reload();
+    return removed;
+  }
+
+  async list(): Promise<SigningKeyRecord[]> {
+    return this.repo.listSigningKeys();
+  }
+
+  async activeKey(): Promise<ActiveKey> {
+    const state = await this.state();
+    if (!state.active) {
+      await this.ensureActiveKey();
+      const again = await this.state();
+      if (!again.active) throw new Error('no active signing key');
+      return again.active;
+    }
+    return state.active;
+  }
+
+  /** The public keys to publish (active and retired). */
+  async publicJwks(): Promise<PublicJwk[]> {
+    return (await this.state()).publics;
+  }
+
+  /** Algorithms of the published keys: the only ones a verifier accepts. */
+  async algorithms(): Promise<SigningAlg[]> {
+    return [...new Set((await this.state()).publics.map((k) => k.alg))];
+  }
+
+  /** Forces the next call to re-read the store (after a rotation in another process). */
+  async reload(): Promise<void> {
+    this.cache = null;
+    await this.state();
+  }
+
+  private async state() {
+    if (this.cache && this.now() - this.cache.loadedAt < RELOAD_MS) return this.cache;
+    this.pending ??= this.load().finally(() => {
+      this.pending = null;
+    });
+    await this.pending;
+    if (!this.cache) throw new Error('signing keys could not be loaded');
+    return this.cache;
+  }
+
+  private async load(): Promise<void> {
+    const records = await this.repo.listSigningKeys();
+    let active: ActiveKey | null = null;
+    const publics: PublicJwk[] = [];
+    for (const record of records) {
+      publics.push({ ...(JSON.parse(record.publicJwk) as JWK), kid: record.kid, alg: record.alg, use: 'sig' });
+      if (record.status === 'active') {
+        const jwk = JSON.parse(open(this.encryptionKey, record.privateKeyEnc, record.kid)) as JWK;
+        active = { kid: record.kid, alg: record.alg, privateKey: await importJWK(jwk, record.alg) };
+      }
+    }
+    this.cache = { loadedAt: this.now(), active, publics };
+  }
+
+  private async create(alg: SigningAlg): Promise<SigningKeyRecord> {
+    const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
+    const kid = randomUUID();
+    const publicJwk = await exportJWK(publicKey);
+    const privateJwk = await exportJWK(privateKey);
+    const now = this.now();
+    const record: SigningKeyRecord = {
+      kid,
+      alg,
+      privateKeyEnc: seal(this.encryptionKey, JSON.stringify(privateJwk), kid),
+      publicJwk: JSON.stringify(publicJwk),
+      createdAt: now,
+      status: 'retired',
+      retiredAt: now,
+    };
+    await this.repo.insertSigningKey(record);
+    await this.repo.activateSigningKey(kid, now);
+    return { ...record, status: 'active', retiredAt: null };
+  }
+}

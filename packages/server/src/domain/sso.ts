@@ -1,0 +1,27 @@
+/** SSO sessions: resolving an `npsso` value to a live session and its person, and ending it. */
+import type { SsoSessionRecord, UserRecord } from '../storage/types.js';
+import type { Keyturn } from './context.js';
+import { sha256Hex } from './lib/crypto.js';
+
+export const NPSSO_PATTERN = /^[A-Za-z0-9_-]{64}$/;
+
+export interface LiveSso {
+  session: SsoSessionRecord;
+  user: UserRecord;
+}
+
+/** The live session behind an npsso value, or null when it is malformed, unknown, expired or ended. */
+export async function resolveSso(kt: Keyturn, npsso: string | undefined | null): Promise<LiveSso | null> {
+  if (!npsso || !NPSSO_PATTERN.test(npsso)) return null;
+  const session = await kt.repo.findSsoSessionByHash(sha256Hex(npsso));
+  if (!session || session.revokedAt !== null || session.expiresAt <= kt.now()) return null;
+  const user = await kt.repo.findUserById(session.userId);
+  if (!user) return null;
+  return { session, user };
+}
+
+/** Ends the SSO session behind an npsso value (sign-out). Unknown values are ignored. */
+export async function endSso(kt: Keyturn, npsso: string | undefined | null): Promise<void> {
+  const live = await resolveSso(kt, npsso);
+  if (live) await kt.repo.revokeSsoSession(live.session.id, kt.now());
+}

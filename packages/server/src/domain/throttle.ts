@@ -1,0 +1,84 @@
+/**
+ * Counting failed sign-ins per account and per address. The counter lives in memory for one
+ * process, or in Redis so that every `keyturn serve` process shares it.
+ */
+
+export interface AttemptCounter {
+  /** Adds one failure under `key` and returns the count inside the current window. */
+  hit(key: string, windowMs: number): Promise<number>;
+  /** Current count without adding. */
+  peek(key: string): Promise<number>;
+  reset(key: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** In-process counter; bounded so an attacker cycling keys cannot grow it without limit. */
+export function createMemoryAttemptCounter(maxKeys = 100_000, now: () => number = Date.now): AttemptCounter {
+  const entries = new Map<string, { count: number; resetAt: number }>();
+  const live = (key: string) => {
+    const e = entries.get(key);
+    if (e && e.resetAt <= now()) {
+      entries.delete(key);
+      return undefined;
+    }
+    return e;
+  };
+  return {
+    async hit(key, windowMs) {
+      const e = live(key);
+      if (e) {
+        e.count += 1;
+        return e.count;
+      }
+      if (entries.size >= maxKeys) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      entries.set(key, { count: 1, resetAt: now() + windowMs });
+      return 1;
+    },
+    async peek(key) {
+      return live(key)?.count ?? 0;
+    },
+    async reset(key) {
+      entries.delete(key);
+    },
+    async close() {
+      entries.clear();
+    },
+  };
+}
+
+/** Minimal surface of an ioredis client that the Redis counter needs. */
+interface RedisLike {
+  multi(): { incr(key: string): unknown; pexpire(key: string, ms: number, mode: 'NX'): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
+  get(key: string): Promise<string | null>;
+  del(key: string): Promise<number>;
+  quit(): Promise<unknown>;
+}
+
+/** Counter shared by all processes through Redis (INCR + PEXPIRE NX, one round trip). */
+export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:login:'): Promise<AttemptCounter> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 }) as unknown as RedisLike & { connect(): Promise<void> };
+  await redis.connect();
+  return {
+    async hit(key, windowMs) {
+      const tx = redis.multi();
+      tx.incr(prefix + key);
+      tx.pexpire(prefix + key, windowMs, 'NX');
+      const result = await tx.exec();
+      const count = result?.[0]?.[1];
+      return typeof count === 'number' ? count : Number(count ?? 0);
+    },
+    async peek(key) {
+      return Number((await redis.get(prefix + key)) ?? 0);
+    },
+    async reset(key) {
+      await redis.del(prefix + key);
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}

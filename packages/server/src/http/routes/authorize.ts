@@ -1,0 +1,51 @@
+/**
+ * `GET /api/authz/v3/oauth/authorize`. Unknown client or unregistered redirect URI: an error
+ * page, never a redirect. Not signed in: to the sign-in page and back here afterwards
+ * (`prompt=none`: `login_required` to the client). Otherwise a code, 302 to the client.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildRedirect, issueCode, validateClientAndRedirect, type AuthorizeParams } from '../../domain/authorize.js';
+import type { Keyturn } from '../../domain/context.js';
+import { PATHS } from '../../domain/discovery.js';
+import { AuthorizePageError, OAuthError } from '../../domain/errors.js';
+import { resolveSso } from '../../domain/sso.js';
+import { NPSSO_COOKIE } from '../lib/cookies.js';
+import { pick } from '../lib/params.js';
+import { errorPage } from '../views/pages.js';
+
+const NAMES = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'access_type', 'prompt'] as const;
+
+export function registerAuthorizeRoute(app: FastifyInstance, kt: Keyturn): void {
+  app.get(PATHS.authorize, async (request, reply) => {
+    let params: AuthorizeParams;
+    let validated;
+    try {
+      params = pick(request.query, NAMES);
+      validated = await validateClientAndRedirect(kt, params);
+    } catch (err) {
+      if (err instanceof AuthorizePageError) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(err.title, err.detail));
+      if (err instanceof OAuthError) return reply.code(400).type('text/html; charset=utf-8').send(errorPage('Invalid request', err.description));
+      throw err;
+    }
+    const back = (query: Record<string, string | undefined>) =>
+      reply.code(302).header('Cache-Control', 'no-store').header('Location', buildRedirect(validated.redirectUri, { ...query, state: params.state, iss: kt.config.issuer })).send();
+
+    const prompts = (params.prompt ?? '').split(' ');
+    const live = prompts.includes('login') ? null : await resolveSso(kt, request.cookies[NPSSO_COOKIE]);
+    if (!live) {
+      if (prompts.includes('none')) return back({ error: 'login_required', error_description: 'the person is not signed in' });
+      // Come back to this same request after sign-in, without prompt=login (or it would loop).
+      const again = new URLSearchParams(request.query as Record<string, string>);
+      again.delete('prompt');
+      const returnTo = `${PATHS.authorize}?${again.toString()}`;
+      return reply.code(302).header('Location', `${PATHS.signin}?${new URLSearchParams({ return_to: returnTo }).toString()}`).send();
+    }
+    try {
+      const { code } = await issueCode(kt, validated, params, live);
+      return back({ code });
+    } catch (err) {
+      if (err instanceof OAuthError) return back({ error: err.error, error_description: err.description });
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,38 @@
+/** The one stylesheet, served at /assets/keyturn.css so pages need no inline styles (strict CSP). */
+export const STYLESHEET = `
+:root{--bg:#f6f7f9;--card:#fff;--ink:#1c2430;--muted:#5b6676;--line:#e3e7ee;--brand:#2453d6;--brand-ink:#fff;--bad:#b42318;--bad-bg:#fef3f2;--ok:#067647;--ok-bg:#ecfdf3;--radius:12px}
+*{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Ubuntu,sans-serif;background:var(--bg);color:var(--ink)}
+a{color:var(--brand)}
+.top{display:flex;align-items:center;justify-content:space-between;padding:14px 24px;background:var(--card);border-bottom:1px solid var(--line)}
+.brand{font-weight:700;font-size:18px;color:var(--ink);text-decoration:none;letter-spacing:.2px}
+.logo{color:var(--brand)}
+.nav{display:flex;gap:16px;align-items:center}
+.main{max-width:880px;margin:40px auto;padding:0 20px}
+.card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:28px;box-shadow:0 1px 2px rgba(16,24,40,.04)}
+.narrow{max-width:420px;margin:0 auto}
+h1{font-size:26px;line-height:1.25;margin:0 0 8px}
+h2{font-size:18px;margin:28px 0 12px}
+.lead{color:var(--muted);margin:0 0 24px}
+label{display:block;font-weight:600;font-size:14px;margin:16px 0 6px}
+input[type=email],input[type=password],input[type=text]{width:100%;padding:11px 12px;border:1px solid #cfd6e1;border-radius:8px;font:inherit;background:#fff}
+input:focus{outline:2px solid var(--brand);outline-offset:1px;border-color:var(--brand)}
+.btn{display:inline-block;border:0;border-radius:8px;padding:11px 18px;font:inherit;font-weight:600;cursor:pointer;text-decoration:none;background:var(--brand);color:var(--brand-ink)}
+.btn.block{width:100%;margin-top:22px}
+.btn.secondary{background:#fff;color:var(--ink);border:1px solid #cfd6e1}
+.btn.danger{background:#fff;color:var(--bad);border:1px solid #f1b5ae}
+.btn.small{padding:6px 12px;font-size:14px}
+button.link{background:none;border:0;padding:0;color:var(--brand);font:inherit;cursor:pointer;text-decoration:underline}
+.inline{display:inline}
+.alert{border-radius:8px;padding:12px 14px;margin:0 0 16px;font-size:15px}
+.alert.bad{background:var(--bad-bg);color:var(--bad);border:1px solid #fecdca}
+.alert.ok{background:var(--ok-bg);color:var(--ok);border:1px solid #abefc6}
+.muted{color:var(--muted)}
+.foot{text-align:center;color:var(--muted);font-size:13px;padding:32px 0}
+table{width:100%;border-collapse:collapse;font-size:15px}
+th,td{text-align:left;padding:12px 10px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
+code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f6;padding:2px 5px;border-radius:5px}
+@media (max-width:640px){.main{margin:20px auto}.card{padding:20px}table thead{display:none}table,tbody,tr,td{display:block;width:100%}tr{border-bottom:1px solid var(--line);padding:8px 0}td{border:0;padding:4px 0}td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}}
+`;

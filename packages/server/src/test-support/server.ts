@@ -1,0 +1,101 @@
+/**
+ * Starts a real Keyturn server on a free port for tests: its own data folder and database
+ * (SQLite by default, or a fresh PostgreSQL database), real HTTP, real crypto.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startServer, type RunningServer } from '../app.js';
+import { loadConfig, type ServerConfig } from '../config.js';
+import { addClient, type NewClient } from '../domain/clients.js';
+import type { Keyturn } from '../domain/context.js';
+import { createUser } from '../domain/users.js';
+import type { ClientRecord, UserRecord } from '../storage/types.js';
+import { createTestDatabase, type BackendKind } from './databases.js';
+
+export interface TestServerOptions {
+  backend?: BackendKind;
+  /** A clock for the server (epoch ms); default Date.now. */
+  now?: () => number;
+  /** Overrides on top of the loaded configuration. */
+  config?: Partial<ServerConfig>;
+  /** Extra environment for loadConfig (e.g. KEYTURN_ACCESS_TOKEN_TTL). */
+  env?: Record<string, string>;
+}
+
+export interface TestServer {
+  /** Base URL, e.g. http://127.0.0.1:43123 (also the issuer). */
+  url: string;
+  issuer: string;
+  kt: Keyturn;
+  server: RunningServer;
+  /** Where the data folder is (secret file, SQLite file). */
+  dataDir: string;
+  /** The database target (file path or postgres URL). */
+  database: string;
+  addUser(email: string, password: string, name?: string): Promise<UserRecord>;
+  addClient(client: NewClient): Promise<{ client: ClientRecord; secret: string | null }>;
+  /** Signs in through the real form (GET for CSRF, POST) and returns the npsso cookie value. */
+  signIn(email: string, password: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'keyturn-test-'));
+  const db = options.backend === 'postgres' ? await createTestDatabase('postgres') : null;
+  const database = db?.target ?? path.join(dataDir, 'keyturn.db');
+  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, database }, { KEYTURN_SECRET: 'test-secret-test-secret-test-secret-0123', ...options.env });
+  Object.assign(config, { logLevel: 'silent' }, options.config);
+  let server: RunningServer;
+  try {
+    server = await startServer(config, options.now ? { now: options.now } : {});
+  } catch (err) {
+    await db?.dispose();
+    rmSync(dataDir, { recursive: true, force: true });
+    throw err;
+  }
+  const kt = server.kt;
+  const url = server.url;
+  return {
+    url,
+    issuer: kt.config.issuer,
+    kt,
+    server,
+    dataDir,
+    database,
+    addUser: (email, password, name) => createUser(kt, { email, password, name: name ?? null }),
+    addClient: (client) => addClient(kt, client),
+    signIn: (email, password) => signInThroughForm(url, email, password),
+    async close() {
+      await server.close();
+      await db?.dispose();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a browser does: load the form (CSRF cookie + token), post it, keep the npsso cookie. */
+export async function signInThroughForm(url: string, email: string, password: string): Promise<string> {
+  const form = await fetch(`${url}/signin`);
+  const csrfCookie = cookieValue(form.headers.getSetCookie(), 'kt_csrf');
+  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  if (!csrfCookie || !csrf) throw new Error('sign-in form has no CSRF token');
+  const res = await fetch(`${url}/signin`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `kt_csrf=${csrfCookie}` },
+    body: new URLSearchParams({ email, password, csrf }).toString(),
+  });
+  const npsso = cookieValue(res.headers.getSetCookie(), 'npsso');
+  if (res.status !== 303 || !npsso) throw new Error(`sign-in failed with status ${res.status}`);
+  return npsso;
+}
+
+export function cookieValue(setCookies: string[], name: string): string | undefined {
+  for (const c of setCookies) {
+    const [pair] = c.split(';');
+    const eq = pair!.indexOf('=');
+    if (pair!.slice(0, eq).trim() === name) return pair!.slice(eq + 1).trim();
+  }
+  return undefined;
+}
