@@ -46,3 +46,76 @@ export interface TokenStore {
   /** Releases connections the store opened itself. */
   close(): Promise<void>;
 }
+
+/** A 32-byte AES-256 key: raw bytes, 64 hex characters, or base64 / base64url (43–44 characters). */
+export type VaultSecret = Uint8Array | string;
+
+/** A key given directly as 32 secret bytes. */
+export interface VaultSecretKey {
+  /** Written into every blob it encrypts; letters, digits, `_` and `-`, at most 64. Not secret. */
+  id: string;
+  secret: VaultSecret;
+}
+
+/** A key derived with argon2id from a passphrase (needs the optional peer `@node-rs/argon2`). */
+export interface VaultPassphraseKey {
+  /** Written into every blob it encrypts; letters, digits, `_` and `-`, at most 64. Not secret. */
+  id: string;
+  passphrase: string;
+  /**
+   * argon2id salt (not secret, at least 16 bytes). Default: SHA-256 of `keyturn-vault-v1:<id>`, so
+   * every process derives the same key from the same passphrase without sharing any state. Set a
+   * random per-deployment salt to stop one precomputed guess list from fitting every deployment.
+   */
+  salt?: Uint8Array | string;
+  /** argon2id cost. Default (OWASP minimum): memoryCost 19456 KiB, timeCost 2, parallelism 1. */
+  cost?: { memoryCost?: number; timeCost?: number; parallelism?: number };
+}
+
+/** One key of a vault. The first one (or `currentKeyId`) encrypts; all of them decrypt. */
+export type VaultKey = VaultSecretKey | VaultPassphraseKey;
+
+/** Options of `createVault`. */
+export interface CreateVaultOptions {
+  store: TokenStore;
+  /** Keys, newest first. Needed unless `passphrase` is given or `unsafePlaintext` is true. */
+  keys?: VaultKey[];
+  /** Shorthand for `keys: [{ id: 'p1', passphrase }]` (combined with `keys` if both are given, first). */
+  passphrase?: string;
+  /** Id of the key that encrypts. Default: the first key. Lets a new key be rolled out decrypt-only first. */
+  currentKeyId?: string;
+  /**
+   * Stores tokens readable by anyone who can read the store (JSON after a `kt0.` prefix) when no key
+   * is given; with keys, only allows READING such blobs so `rotate()` can encrypt them. For tests.
+   */
+  unsafePlaintext?: boolean;
+}
+
+/** What `vault.rotate()` did. */
+export interface RotateResult {
+  /** Entries re-encrypted with the current key (or encrypted for the first time). */
+  rotated: number;
+  /** Entries already encrypted with the current key. */
+  unchanged: number;
+  /** Store keys holding something that is not a vault blob, left alone. */
+  skipped: number;
+}
+
+/** Encrypted token storage on top of a `TokenStore`. */
+export interface Vault {
+  /** The store the vault writes to (its `withLock`, `close`… stay usable). */
+  readonly store: TokenStore;
+  /** Decrypts the tokens saved under `name`, or `null` when there are none. */
+  load(name: string): Promise<StoredTokens | null>;
+  /**
+   * Encrypts and saves `tokens` under `name` unless what is stored has a strictly newer
+   * `obtainedAt` (then nothing is written and the result is `false`). The compare and the write are
+   * not one atomic step; run `save` inside `withLock(name, …)` when several writers race.
+   */
+  save(name: string, tokens: StoredTokens): Promise<boolean>;
+  delete(name: string): Promise<void>;
+  /** Re-encrypts every entry of the store with the current key, each under `withLock(name)`. */
+  rotate(options?: LockOptions): Promise<RotateResult>;
+  /** `store.withLock(name, fn, options)`: one holder across every process sharing the store. */
+  withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
+}

@@ -1,0 +1,46 @@
+/** Crash-safe file replacement for the file store: temp file, fsync, rename, fsync of the folder. */
+import { randomBytes } from 'node:crypto';
+import { open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/** Suffix of in-flight temp files; readers ignore them, so a crash mid-write leaves the old value. */
+export const TEMP_SUFFIX = '.tmp';
+
+/** Flushes a folder's entry table so a rename or unlink survives power loss (a no-op where unsupported). */
+export async function fsyncDirectory(directory: string): Promise<void> {
+  const handle = await open(directory, 'r').catch(() => null);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Replaces `path` with `content` (mode 0600) so a reader sees the old or the new file, never a
+ * mix: the content goes to a unique temp file in the same folder, is fsynced, then renamed over.
+ */
+export async function atomicWrite(path: string, content: string): Promise<void> {
+  const directory = dirname(path);
+  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(content, 'utf8');
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await handle.close();
+  try {
+    await rename(temp, path);
+  } catch (err) {
+    await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+  await fsyncDirectory(directory);
+}
