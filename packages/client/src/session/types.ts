@@ -1,0 +1,74 @@
+/** Options, events and the vault contract of `AuthSession`. */
+import type { KeyturnError, RefreshTokenExpiredError, ReloginRequiredError } from '../errors.js';
+import type { AuthorizationOptions, ExchangeOptions } from '../exchange/types.js';
+import type { LockOptions, StoredTokens } from '../vault/types.js';
+
+/**
+ * What a session needs from a vault (`createVault(…)` satisfies it): load and save by name,
+ * and a lock that holds across every process sharing the store.
+ */
+export interface SessionVault {
+  load(name: string): Promise<StoredTokens | null>;
+  /** May answer `false` when something newer is stored (then nothing was written). */
+  save(name: string, tokens: StoredTokens): Promise<boolean | void>;
+  withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
+}
+
+/** Options of `AuthSession`: where to refresh (the exchange options) and when. */
+export interface AuthSessionOptions extends ExchangeOptions {
+  /** The clock, in epoch ms. Default `Date.now`. Tests freeze it. */
+  now?: () => number;
+  /**
+   * "Should refresh" window: this long before the access token expires, callers still get the
+   * current token and one refresh starts in the background. Default 300 000 (5 min).
+   */
+  refreshWindowMs?: number;
+  /**
+   * "Must refresh" window: this long (plus `clockSkewMs`) before expiry, callers wait for the
+   * refresh. Default 30 000.
+   */
+  mustRefreshWindowMs?: number;
+  /** How far our clock may be behind the server's. Default 10 000. */
+  clockSkewMs?: number;
+  /** `refreshTokenExpiring` fires once when the refresh token expires within this many days. Default 7. */
+  refreshTokenWarningDays?: number;
+  /** After a failed background refresh, wait this long before the next background try. Default 30 000. */
+  backgroundRetryMs?: number;
+  /** Where tokens persist; refreshes then happen under `vault.withLock(name)`. */
+  vault?: SessionVault;
+  /** The vault entry's name (required with `vault`). */
+  name?: string;
+  /** Passed to `vault.withLock`. */
+  lockOptions?: LockOptions;
+}
+
+/** Options of `AuthSession.fromNpsso`: the session's, plus PKCE/state for the sign-in. */
+export type FromNpssoOptions = AuthSessionOptions &
+  Pick<AuthorizationOptions, 'codeVerifier' | 'codeChallenge' | 'state' | 'nonce'>;
+
+/** Payload of the `refreshed` event. */
+export interface RefreshedEvent {
+  /** A copy of the tokens now in use. */
+  tokens: StoredTokens;
+  /** `server`: this session refreshed; `vault`: another process had, and we picked its tokens up. */
+  source: 'server' | 'vault';
+  /** The refresh token changed (rotation policy). */
+  rotated: boolean;
+}
+
+/** Payload of the `refreshTokenExpiring` event. */
+export interface RefreshTokenExpiringEvent {
+  refreshTokenExpiresAt: string;
+  /** Milliseconds left before the refresh token expires (0 if it already has). */
+  msLeft: number;
+}
+
+/** Events of `AuthSession` (a node:events EventEmitter). */
+export interface AuthSessionEvents {
+  refreshed: [RefreshedEvent];
+  /** The refresh token is expired or was refused (`invalid_grant`): someone must sign in again. */
+  reloginRequired: [ReloginRequiredError | RefreshTokenExpiredError];
+  refreshTokenExpiring: [RefreshTokenExpiringEvent];
+  /** A background refresh failed; callers kept the still-valid token. */
+  refreshFailed: [KeyturnError | Error];
+}
