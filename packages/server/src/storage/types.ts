@@ -136,6 +136,15 @@ export class DuplicateError extends Error {
   }
 }
 
+/** The row an operation needs does not exist (e.g. `activateSigningKey` with an unknown kid). */
+export class NotFoundError extends Error {
+  readonly code = 'ERR_NOT_FOUND';
+  constructor(what: string) {
+    super(`${what} not found`);
+    this.name = 'NotFoundError';
+  }
+}
+
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -195,7 +204,10 @@ export interface Repository {
   // Signing keys
   listSigningKeys(): Promise<SigningKeyRecord[]>;
   insertSigningKey(key: SigningKeyRecord): Promise<void>;
-  /** Makes `kid` the only active key; every other active key becomes retired at `at`. Atomic. */
+  /**
+   * Makes `kid` the only active key; every other active key becomes retired at `at`. Atomic.
+   * Throws `NotFoundError` (and changes nothing) when no key has that kid.
+   */
   activateSigningKey(kid: string, at: EpochMs): Promise<void>;
   deleteSigningKey(kid: string): Promise<boolean>;
 

@@ -1,0 +1,51 @@
+/**
+ * The shared backend: PostgreSQL through a `pg` Pool, loaded with `import()` so that an
+ * embedded (SQLite) deployment never loads it. Any number of server processes may use
+ * one database at once.
+ */
+import { Kysely, PostgresDialect } from 'kysely';
+import { KyselyRepository } from './kysely/repository.js';
+import type { Database } from './kysely/schema.js';
+import type { Repository } from './types.js';
+
+const INT8_OID = 20;
+
+/**
+ * Connects to the PostgreSQL database at `url` (`postgres://user@host:port/db`), applies
+ * pending migrations, and returns it as a `Repository`.
+ *
+ * @example
+ * ```ts
+ * const repo = await createPostgresRepository('postgres://keyturn@db.internal:5432/keyturn');
+ * const client = await repo.getClient('my-app');
+ * await repo.close();
+ * ```
+ */
+export async function createPostgresRepository(url: string): Promise<Repository> {
+  const { default: pg } = await import('pg');
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Epoch-ms times live in int8 columns; read them as JS numbers. Set on this pool only:
+    // the global `pg.types` belongs to whoever else uses pg in the process.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+        if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+        return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
+      }) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle connection dropped by the server emits 'error' on the pool; unhandled, that
+  // would crash the process. The next query gets a fresh connection (or its own error).
+  pool.on('error', () => {});
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const repo = new KyselyRepository(db, 'postgres');
+  try {
+    await repo.migrate();
+  } catch (err) {
+    await repo.close();
+    throw err;
+  }
+  return repo;
+}
