@@ -4,7 +4,7 @@ import type { Keyturn } from './context.js';
 import { ManagementError, OAuthError } from './errors.js';
 import { randomToken, sha256Hex, safeEqual } from './lib/crypto.js';
 import { parseScope } from './scope.js';
-import { hashSecret, verifySecret } from './passwords.js';
+import { hashSecret, verifyAgainstDummy, verifySecret } from './passwords.js';
 
 export const DEFAULT_CLIENT_SCOPE = 'openid profile email offline_access';
 
@@ -108,6 +108,8 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
   if (!id) throw invalidClient('client authentication is required');
   const client = await kt.repo.getClient(id);
   if (!client) {
+    // As slow as a wrong secret, so response times do not reveal which client ids exist.
+    if (secret) await verifyAgainstDummy(secret);
     throw invalidClient();
   }
   if (client.secretHash === null) {
