@@ -5,6 +5,8 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources of sibling packages, not their dist/.
     alias: {
+      // Subpath entry points (stores) first: the entry below would otherwise swallow them.
+      '@keyturn/client/stores': fileURLToPath(new URL('./packages/client/src/stores', import.meta.url)),
       '@keyturn/client': fileURLToPath(new URL('./packages/client/src/index.ts', import.meta.url)),
     },
   },
