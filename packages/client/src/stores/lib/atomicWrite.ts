@@ -1,7 +1,7 @@
 /** Crash-safe file replacement for the file store: temp file, fsync, rename, fsync of the folder. */
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /** Suffix of in-flight temp files; readers ignore them, so a crash mid-write leaves the old value. */
 export const TEMP_SUFFIX = '.tmp';
@@ -25,7 +25,8 @@ export async function fsyncDirectory(directory: string): Promise<void> {
  */
 export async function atomicWrite(path: string, content: string): Promise<void> {
   const directory = dirname(path);
-  const temp = join(directory, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}${TEMP_SUFFIX}`);
+  // Short on purpose: the final name may already be near the 255-byte limit.
+  const temp = join(directory, `.${process.pid}.${randomBytes(8).toString('hex')}${TEMP_SUFFIX}`);
   const handle = await open(temp, 'wx', 0o600);
   try {
     await handle.writeFile(content, 'utf8');
