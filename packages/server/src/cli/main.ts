@@ -5,6 +5,9 @@ import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 import { registerClient } from './client.js';
 import { registerKeys } from './keys.js';
+import { registerLogin } from './login.js';
+import { registerToken } from './token.js';
+import { registerStatus } from './status.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 const registrations: Array<(program: Command) => void> = [
@@ -12,6 +15,9 @@ const registrations: Array<(program: Command) => void> = [
   registerUser,
   registerClient,
   registerKeys,
+  registerLogin,
+  registerToken,
+  registerStatus,
 ];
 
 export function buildProgram(): Command {

@@ -1,0 +1,47 @@
+/** `keyturn status`: who is signed in, with which scopes, and when the tokens expire. Prints no token. */
+import type { Command } from 'commander';
+import { decodeJwtPayload, type StoredTokens } from '@keyturn/client';
+import { CliError } from './lib/errors.js';
+import { checkProfileName, countdown, keyturnHome, notSignedIn, openCliVault, readProfiles, type Profile } from './lib/clientAuth.js';
+
+export function registerStatus(program: Command): void {
+  program
+    .command('status')
+    .description('show who is signed in, the scopes, and when the access and refresh tokens expire')
+    .option('--profile <name>', 'name the tokens are stored under', 'default')
+    .action(async (flags: { profile: string }) => {
+      const name = checkProfileName(flags.profile);
+      const home = keyturnHome();
+      const profile = (await readProfiles(home))[name];
+      if (!profile) throw notSignedIn(name);
+      const vault = await openCliVault(home, { create: false });
+      let tokens: StoredTokens | null;
+      try {
+        tokens = await vault.load(name);
+      } catch (err) {
+        throw new CliError(`the stored tokens cannot be read (${err instanceof Error ? err.message : String(err)}); sign in again`);
+      }
+      if (!tokens) throw notSignedIn(name);
+      process.stdout.write(formatStatus(name, profile, tokens, Date.now()));
+    });
+}
+
+/** The status report; claims are decoded without verification, for display only. */
+export function formatStatus(name: string, profile: Profile, t: StoredTokens, now: number): string {
+  const claims = decodeJwtPayload(t.idToken) ?? decodeJwtPayload(t.accessToken) ?? {};
+  const who = [claims.sub, claims.email ?? claims.name].filter((v): v is string => typeof v === 'string');
+  const accessLeft = Date.parse(t.accessTokenExpiresAt) - now;
+  const refreshLeft = Date.parse(t.refreshTokenExpiresAt) - now;
+  const rows: Array<[string, string]> = [
+    ['Profile', name],
+    ['Server', profile.baseUrl],
+    ['Client', profile.clientId],
+    ['Signed in as', who.length > 0 ? who.join(' ') : '(unknown: the tokens carry no subject)'],
+    ['Scopes', t.scope || '(none)'],
+    ['Access token', `${accessLeft > 0 ? 'expires' : 'expired'} ${countdown(accessLeft)} (${t.accessTokenExpiresAt})${accessLeft > 0 ? '' : '; `keyturn token` refreshes it'}`],
+    ['Refresh token', `${refreshLeft > 0 ? 'expires' : 'expired'} ${countdown(refreshLeft)} (${t.refreshTokenExpiresAt})`],
+    ['Sign in again', refreshLeft > 0 ? `before ${t.refreshTokenExpiresAt.slice(0, 10)} (${t.refreshTokenExpiresAt})` : 'now: keyturn login --npsso-stdin'],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}\n`).join('');
+}

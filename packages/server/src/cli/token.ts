@@ -1,0 +1,44 @@
+/** `keyturn token`: prints a valid access token and a newline (refreshing first if needed), for `$(keyturn token)`. */
+import type { Command } from 'commander';
+import { AuthSession, ReloginRequiredError } from '@keyturn/client';
+import {
+  checkProfileName,
+  clientOptions,
+  cliErrorFrom,
+  exchangeOptions,
+  keyturnHome,
+  notSignedIn,
+  openCliVault,
+  readProfiles,
+  resolveProfile,
+  type ClientFlags,
+} from './lib/clientAuth.js';
+
+/** A command-line token should last a while: refresh (and wait for it) in its last 5 minutes. */
+const CLI_WINDOW_MS = 300_000;
+
+export function registerToken(program: Command): void {
+  clientOptions(
+    program.command('token').description('print a valid access token (refreshed first when it expires within 5 minutes)'),
+  ).action(async (flags: ClientFlags) => {
+    const name = checkProfileName(flags.profile);
+    const home = keyturnHome();
+    const saved = (await readProfiles(home))[name];
+    if (!saved) throw notSignedIn(name);
+    const profile = resolveProfile(flags, saved);
+    const vault = await openCliVault(home, { create: false });
+    let token: string;
+    try {
+      const session = await AuthSession.fromVault(vault, name, {
+        ...exchangeOptions(profile),
+        refreshWindowMs: CLI_WINDOW_MS,
+        mustRefreshWindowMs: CLI_WINDOW_MS,
+      });
+      token = await session.getAccessToken();
+    } catch (err) {
+      if (err instanceof ReloginRequiredError && err.status === 0) throw notSignedIn(name);
+      throw cliErrorFrom(err, name);
+    }
+    process.stdout.write(`${token}\n`);
+  });
+}
