@@ -111,6 +111,7 @@ describe.each(backends)('TokenStore conformance: $name', (backend) => {
     const store = await open(ns());
     expect((await lockError(store.set('', 'v'))).code).toBe('ERR_STORE_INVALID_KEY');
     expect((await lockError(store.get('x'.repeat(121)))).code).toBe('ERR_STORE_INVALID_KEY');
+    expect((await lockError(store.delete('a\0b'))).code).toBe('ERR_STORE_INVALID_KEY');
     expect((await lockError(store.withLock('', async () => 1))).code).toBe('ERR_STORE_INVALID_KEY');
   });
 

@@ -8,7 +8,14 @@ import { fileLockBackend } from './lib/fileLock.js';
 import { withPolledLock } from './lib/pollLock.js';
 import { validateKey } from './lib/validateKey.js';
 
-/** Options of {@link createFileStore}. */
+/**
+ * Options of {@link createFileStore}.
+ *
+ * @example
+ * ```ts
+ * const options: FileStoreOptions = { directory: '/var/lib/my-app/tokens' };
+ * ```
+ */
 export interface FileStoreOptions {
   /** Folder for this store; created with mode 0700 if missing. Two stores are isolated by folder. */
   directory: string;

@@ -6,12 +6,27 @@ import { withPolledLock, type LockBackend } from './lib/pollLock.js';
 import { quoteIdentifier } from './lib/quoteIdentifier.js';
 import { validateKey } from './lib/validateKey.js';
 
-/** What this store needs from a pg `Pool` (or `Client`): `query` with positional parameters. */
+/**
+ * What this store needs from a pg `Pool` (or `Client`): `query` with positional parameters.
+ *
+ * @example
+ * ```ts
+ * import pg from 'pg';
+ * const pool: PgQueryable = new pg.Pool({ connectionString: process.env.DATABASE_URL });
+ * ```
+ */
 export interface PgQueryable {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-/** Options of {@link createPostgresStore}: connection settings, or a pool/client you manage. */
+/**
+ * Options of {@link createPostgresStore}: connection settings, or a pool/client you manage.
+ *
+ * @example
+ * ```ts
+ * const options: PostgresStoreOptions = { connectionString: 'postgres://app@db/app', table: 'client_tokens' };
+ * ```
+ */
 export type PostgresStoreOptions = {
   /** Table of values; locks live in `<table>_locks`. Default `keyturn_tokens`. */
   table?: string;

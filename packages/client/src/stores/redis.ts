@@ -5,12 +5,27 @@ import { loadDriver } from './lib/loadDriver.js';
 import { withPolledLock, type LockBackend } from './lib/pollLock.js';
 import { validateKey } from './lib/validateKey.js';
 
-/** What this store needs from an ioredis client: the generic `call` (so ioredis types are not required). */
+/**
+ * What this store needs from an ioredis client: the generic `call` (so ioredis types are not required).
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const client: RedisLike = new Redis('redis://127.0.0.1:6379');
+ * ```
+ */
 export interface RedisLike {
   call(command: string, ...args: Array<string | number>): Promise<unknown>;
 }
 
-/** Options of {@link createRedisStore}: a URL to connect to, or a client you manage. */
+/**
+ * Options of {@link createRedisStore}: a URL to connect to, or a client you manage.
+ *
+ * @example
+ * ```ts
+ * const options: RedisStoreOptions = { url: 'redis://127.0.0.1:6379', prefix: 'my-bot:tokens:' };
+ * ```
+ */
 export type RedisStoreOptions = {
   /** Prefix of every key this store writes. Default `keyturn:tokens:`. Two prefixes never see each other. */
   prefix?: string;

@@ -6,7 +6,15 @@ import { withPolledLock, type LockBackend } from './lib/pollLock.js';
 import { quoteIdentifier } from './lib/quoteIdentifier.js';
 import { validateKey } from './lib/validateKey.js';
 
-/** The part of a better-sqlite3 `Database` this store uses (so its types are not required). */
+/**
+ * The part of a better-sqlite3 `Database` this store uses (so its types are not required).
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * const db: SqliteDatabaseLike = new Database('tokens.db');
+ * ```
+ */
 export interface SqliteDatabaseLike {
   prepare(sql: string): {
     run(...params: unknown[]): { changes: number };
@@ -17,7 +25,14 @@ export interface SqliteDatabaseLike {
   close(): unknown;
 }
 
-/** Options of {@link createSqliteStore}: a file path to open, or a database you opened. */
+/**
+ * Options of {@link createSqliteStore}: a file path to open, or a database you opened.
+ *
+ * @example
+ * ```ts
+ * const options: SqliteStoreOptions = { path: './data/tokens.db', table: 'my_tokens' };
+ * ```
+ */
 export type SqliteStoreOptions = {
   /** Table of values; locks live in `<table>_locks`. Default `keyturn_tokens`. */
   table?: string;

@@ -1,6 +1,15 @@
 /** Typed errors of the token vault and its stores: switch on the stable `code`, never on the message. */
 
-/** Every code a {@link VaultError} can carry. */
+/**
+ * Every code a {@link VaultError} can carry.
+ *
+ * @example
+ * ```ts
+ * function describe(code: VaultErrorCode): string {
+ *   return code === 'ERR_VAULT_DECRYPT' ? 'tampered or wrong key' : code;
+ * }
+ * ```
+ */
 export type VaultErrorCode =
   /** The options passed to `createVault` are unusable (no key, bad secret length, duplicate id…). */
   | 'ERR_VAULT_CONFIG'
@@ -41,7 +50,14 @@ export class VaultError extends Error {
   }
 }
 
-/** Every code a {@link StoreError} can carry. */
+/**
+ * Every code a {@link StoreError} can carry.
+ *
+ * @example
+ * ```ts
+ * if (err instanceof StoreError && err.code === 'ERR_LOCK_TIMEOUT') retryLater();
+ * ```
+ */
 export type StoreErrorCode =
   /** `withLock` waited `waitMs` without getting the lock. */
   | 'ERR_LOCK_TIMEOUT'

@@ -3,7 +3,19 @@
  * A `TokenStore` only moves opaque strings; the `Vault` encrypts before a store sees anything.
  */
 
-/** Tokens as kept at rest: absolute expiry times (ISO 8601), never a relative `expiresIn`. */
+/**
+ * Tokens as kept at rest: absolute expiry times (ISO 8601), never a relative `expiresIn`.
+ *
+ * @example
+ * ```ts
+ * const tokens: StoredTokens = {
+ *   accessToken: 'eyJ…', accessTokenExpiresAt: '2026-11-21T10:00:00.000Z',
+ *   refreshToken: 'r…', refreshTokenExpiresAt: '2027-01-20T09:00:00.000Z',
+ *   scope: 'psn:mobile.v2.core', tokenType: 'bearer', obtainedAt: '2026-11-21T09:00:00.000Z',
+ * };
+ * await vault.save('alice', tokens);
+ * ```
+ */
 export interface StoredTokens {
   accessToken: string;
   /** ISO 8601, e.g. "2026-11-21T10:00:00.000Z". */
@@ -18,7 +30,14 @@ export interface StoredTokens {
   obtainedAt: string;
 }
 
-/** Options for `TokenStore.withLock`. */
+/**
+ * Options for `TokenStore.withLock`.
+ *
+ * @example
+ * ```ts
+ * await store.withLock('alice', refresh, { ttlMs: 10_000, waitMs: 5_000 });
+ * ```
+ */
 export interface LockOptions {
   /** A holder that crashed loses the lock after this long. Default 30 000 ms. */
   ttlMs?: number;
@@ -29,6 +48,14 @@ export interface LockOptions {
 /**
  * Where encrypted token blobs live. Implementations: memory, file, SQLite, PostgreSQL, Redis.
  * Every method is atomic on its own.
+ *
+ * @example
+ * ```ts
+ * const store: TokenStore = await createRedisStore({ url: 'redis://127.0.0.1:6379' });
+ * await store.withLock('alice', async () => {
+ *   await store.set('alice', blob);
+ * });
+ * ```
  */
 export interface TokenStore {
   /** The stored string, or `null` when nothing is stored under `key`. */
@@ -47,17 +74,38 @@ export interface TokenStore {
   close(): Promise<void>;
 }
 
-/** A 32-byte AES-256 key: raw bytes, 64 hex characters, or base64 / base64url (43–44 characters). */
+/**
+ * A 32-byte AES-256 key: raw bytes, 64 hex characters, or base64 / base64url (43–44 characters).
+ *
+ * @example
+ * ```ts
+ * const secret: VaultSecret = process.env.VAULT_KEY!; // `openssl rand -hex 32`
+ * ```
+ */
 export type VaultSecret = Uint8Array | string;
 
-/** A key given directly as 32 secret bytes. */
+/**
+ * A key given directly as 32 secret bytes.
+ *
+ * @example
+ * ```ts
+ * const key: VaultSecretKey = { id: '2026-05', secret: randomBytes(32) };
+ * ```
+ */
 export interface VaultSecretKey {
   /** Written into every blob it encrypts; letters, digits, `_` and `-`, at most 64. Not secret. */
   id: string;
   secret: VaultSecret;
 }
 
-/** A key derived with argon2id from a passphrase (needs the optional peer `@node-rs/argon2`). */
+/**
+ * A key derived with argon2id from a passphrase (needs the optional peer `@node-rs/argon2`).
+ *
+ * @example
+ * ```ts
+ * const key: VaultPassphraseKey = { id: 'p1', passphrase: process.env.PASSPHRASE!, salt: process.env.VAULT_SALT };
+ * ```
+ */
 export interface VaultPassphraseKey {
   /** Written into every blob it encrypts; letters, digits, `_` and `-`, at most 64. Not secret. */
   id: string;
@@ -72,10 +120,25 @@ export interface VaultPassphraseKey {
   cost?: { memoryCost?: number; timeCost?: number; parallelism?: number };
 }
 
-/** One key of a vault. The first one (or `currentKeyId`) encrypts; all of them decrypt. */
+/**
+ * One key of a vault. The first one (or `currentKeyId`) encrypts; all of them decrypt.
+ *
+ * @example
+ * ```ts
+ * const keys: VaultKey[] = [{ id: 'new', secret: newKey }, { id: 'old', passphrase: oldPassphrase }];
+ * ```
+ */
 export type VaultKey = VaultSecretKey | VaultPassphraseKey;
 
-/** Options of `createVault`. */
+/**
+ * Options of `createVault`.
+ *
+ * @example
+ * ```ts
+ * const options: CreateVaultOptions = { store: createMemoryStore(), keys: [{ id: 'k1', secret }] };
+ * const vault = createVault(options);
+ * ```
+ */
 export interface CreateVaultOptions {
   store: TokenStore;
   /** Keys, newest first. Needed unless `passphrase` is given or `unsafePlaintext` is true. */
@@ -91,7 +154,14 @@ export interface CreateVaultOptions {
   unsafePlaintext?: boolean;
 }
 
-/** What `vault.rotate()` did. */
+/**
+ * What `vault.rotate()` did.
+ *
+ * @example
+ * ```ts
+ * const { rotated, unchanged, skipped } = await vault.rotate();
+ * ```
+ */
 export interface RotateResult {
   /** Entries re-encrypted with the current key (or encrypted for the first time). */
   rotated: number;
@@ -101,7 +171,18 @@ export interface RotateResult {
   skipped: number;
 }
 
-/** Encrypted token storage on top of a `TokenStore`. */
+/**
+ * Encrypted token storage on top of a `TokenStore`.
+ *
+ * @example
+ * ```ts
+ * const vault: Vault = createVault({ store, keys: [{ id: 'k1', secret }] });
+ * await vault.withLock('alice', async () => {
+ *   const tokens = await vault.load('alice');
+ *   if (tokens) await vault.save('alice', await refresh(tokens));
+ * });
+ * ```
+ */
 export interface Vault {
   /** The store the vault writes to (its `withLock`, `close`… stay usable). */
   readonly store: TokenStore;

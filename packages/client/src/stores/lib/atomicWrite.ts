@@ -3,10 +3,25 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-/** Suffix of in-flight temp files; readers ignore them, so a crash mid-write leaves the old value. */
+/**
+ * Suffix of in-flight temp files; readers ignore them, so a crash mid-write leaves the old value.
+ *
+ * @example
+ * ```ts
+ * names.filter((name) => !name.endsWith(TEMP_SUFFIX));
+ * ```
+ */
 export const TEMP_SUFFIX = '.tmp';
 
-/** Flushes a folder's entry table so a rename or unlink survives power loss (a no-op where unsupported). */
+/**
+ * Flushes a folder's entry table so a rename or unlink survives power loss (a no-op where unsupported).
+ *
+ * @example
+ * ```ts
+ * await unlink(path);
+ * await fsyncDirectory(dirname(path));
+ * ```
+ */
 export async function fsyncDirectory(directory: string): Promise<void> {
   const handle = await open(directory, 'r').catch(() => null);
   if (!handle) return;
@@ -22,6 +37,11 @@ export async function fsyncDirectory(directory: string): Promise<void> {
 /**
  * Replaces `path` with `content` (mode 0600) so a reader sees the old or the new file, never a
  * mix: the content goes to a unique temp file in the same folder, is fsynced, then renamed over.
+ *
+ * @example
+ * ```ts
+ * await atomicWrite('/var/lib/app/tokens/616c696365.json', JSON.stringify({ key: 'alice', value }));
+ * ```
  */
 export async function atomicWrite(path: string, content: string): Promise<void> {
   const directory = dirname(path);

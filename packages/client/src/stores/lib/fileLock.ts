@@ -56,6 +56,12 @@ async function isStale(path: string, ttlMs: number): Promise<boolean> {
  * Lock backend over files named by `lockPath(key)`. A stale lock is removed only while holding a
  * second O_EXCL guard file (`<lock>.takeover`) and after re-checking it is still stale, so two
  * waiters cannot both remove it and both believe they won.
+ *
+ * @example
+ * ```ts
+ * const backend = fileLockBackend((key) => join(directory, `${hex(key)}.lock`));
+ * await withPolledLock(backend, 'alice', fn);
+ * ```
  */
 export function fileLockBackend(lockPath: (key: string) => string): LockBackend {
   return {

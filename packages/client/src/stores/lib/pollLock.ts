@@ -4,14 +4,40 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreError } from '../../vault/errors.js';
 import type { LockOptions } from '../../vault/types.js';
 
-/** Default lock time-to-live and wait, both 30 s, as documented on `LockOptions`. */
+/**
+ * Default lock time-to-live, 30 s, as documented on `LockOptions`.
+ *
+ * @example
+ * ```ts
+ * const ttlMs = options.ttlMs ?? DEFAULT_TTL_MS;
+ * ```
+ */
 export const DEFAULT_TTL_MS = 30_000;
+
+/**
+ * Default longest wait for a lock, 30 s, as documented on `LockOptions`.
+ *
+ * @example
+ * ```ts
+ * const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
+ * ```
+ */
 export const DEFAULT_WAIT_MS = 30_000;
 
 const FIRST_DELAY_MS = 5;
 const MAX_DELAY_MS = 100;
 
-/** What a backend provides: one atomic attempt and a compare-and-release. */
+/**
+ * What a backend provides: one atomic attempt and a compare-and-release.
+ *
+ * @example
+ * ```ts
+ * const backend: LockBackend = {
+ *   tryAcquire: async (key, token, ttlMs) => claim(key, token, ttlMs),
+ *   release: async (key, token) => unclaim(key, token),
+ * };
+ * ```
+ */
 export interface LockBackend {
   /** Takes the lock for `token` if it is free or its holder's ttl has passed; true on success. */
   tryAcquire(key: string, token: string, ttlMs: number): Promise<boolean>;
@@ -31,6 +57,11 @@ function positive(value: number | undefined, fallback: number, label: string): n
  * Runs `fn` under the backend's lock `key`, polling with exponential backoff and jitter
  * (5 ms doubling to 100 ms) until `waitMs` has passed. The lock is released when `fn` settles;
  * a failed release is ignored because the ttl frees the lock anyway.
+ *
+ * @example
+ * ```ts
+ * const result = await withPolledLock(backend, 'alice', async () => refresh(), { waitMs: 5_000 });
+ * ```
  */
 export async function withPolledLock<T>(
   backend: LockBackend,

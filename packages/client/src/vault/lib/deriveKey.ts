@@ -3,7 +3,14 @@ import { createHash } from 'node:crypto';
 import { VaultError } from '../errors.js';
 import type { VaultPassphraseKey } from '../types.js';
 
-/** OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1. */
+/**
+ * OWASP Password Storage Cheat Sheet minimum for argon2id: m=19 MiB, t=2, p=1.
+ *
+ * @example
+ * ```ts
+ * const cost = { ...DEFAULT_ARGON2_COST, timeCost: 3 };
+ * ```
+ */
 export const DEFAULT_ARGON2_COST = { memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 /** The part of `@node-rs/argon2` we use, typed here so the optional peer's types are not needed. */
@@ -20,7 +27,14 @@ const ARGON2ID = 2;
 // Keyed by a SHA-256 of the inputs so the passphrase itself is not kept as a map key.
 const cache = new Map<string, Promise<Buffer>>();
 
-/** The default salt: deterministic per key id, so independent processes agree without sharing state. */
+/**
+ * The default salt: deterministic per key id, so independent processes agree without sharing state.
+ *
+ * @example
+ * ```ts
+ * defaultSalt('p1').length; // 16
+ * ```
+ */
 export function defaultSalt(keyId: string): Buffer {
   return createHash('sha256').update(`keyturn-vault-v1:${keyId}`, 'utf8').digest().subarray(0, 16);
 }
@@ -50,6 +64,11 @@ async function loadArgon2(): Promise<Argon2Module> {
 /**
  * Derives the 32-byte AES key of a passphrase key with argon2id. The first call starts the work and
  * every later call in the process (from any vault) gets the same promise; a failure is not cached.
+ *
+ * @example
+ * ```ts
+ * const key = await deriveKey({ id: 'p1', passphrase: 'correct horse battery staple' }); // 32 bytes
+ * ```
  */
 export function deriveKey(key: VaultPassphraseKey): Promise<Buffer> {
   if (typeof key.passphrase !== 'string' || key.passphrase.length === 0) {

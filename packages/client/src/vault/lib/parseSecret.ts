@@ -5,7 +5,14 @@ import type { VaultSecret } from '../types.js';
 const HEX_64 = /^[0-9a-fA-F]{64}$/;
 const BASE64_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
 
-/** Returns a private copy of the 32 key bytes, or throws `ERR_VAULT_CONFIG` (never echoing the secret). */
+/**
+ * Returns a private copy of the 32 key bytes, or throws `ERR_VAULT_CONFIG` (never echoing the secret).
+ *
+ * @example
+ * ```ts
+ * const key = parseSecret(process.env.VAULT_KEY!, 'k1'); // 32-byte Buffer
+ * ```
+ */
 export function parseSecret(secret: VaultSecret, keyId: string): Buffer {
   let bytes: Buffer | undefined;
   if (secret instanceof Uint8Array) {

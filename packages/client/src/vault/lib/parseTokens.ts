@@ -4,7 +4,14 @@ import type { StoredTokens } from '../types.js';
 
 const REQUIRED = ['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'scope', 'tokenType', 'obtainedAt'] as const;
 
-/** Parses and validates the JSON of one entry; failures are `ERR_VAULT_CORRUPT` without any value in the message. */
+/**
+ * Parses and validates the JSON of one entry; failures are `ERR_VAULT_CORRUPT` without any value in the message.
+ *
+ * @example
+ * ```ts
+ * const tokens = parseTokens(open(key, envelope, 'alice'), 'alice');
+ * ```
+ */
 export function parseTokens(json: string, name: string): StoredTokens {
   let value: unknown;
   try {

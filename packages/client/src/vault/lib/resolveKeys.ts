@@ -6,13 +6,29 @@ import { parseSecret } from './parseSecret.js';
 
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** A key ready for use: secrets are parsed at once, passphrases derived on first use. */
+/**
+ * A key ready for use: secrets are parsed at once, passphrases derived on first use.
+ *
+ * @example
+ * ```ts
+ * const [current] = resolveKeys({ store, keys: [{ id: 'k1', secret }] });
+ * const bytes = await current!.material();
+ * ```
+ */
 export interface ResolvedKey {
   id: string;
   material(): Promise<Buffer>;
 }
 
-/** Returns the keys (current first) or `[]` for a plaintext vault; throws `ERR_VAULT_CONFIG` on bad input. */
+/**
+ * Returns the keys (current first) or `[]` for a plaintext vault; throws `ERR_VAULT_CONFIG` on bad input.
+ *
+ * @example
+ * ```ts
+ * const keys = resolveKeys({ store, passphrase: 'words', keys: [{ id: 'old', secret }] });
+ * keys.map((key) => key.id); // ['p1', 'old']
+ * ```
+ */
 export function resolveKeys(options: CreateVaultOptions): ResolvedKey[] {
   const given: VaultKey[] = [];
   if (options.passphrase !== undefined) given.push({ id: 'p1', passphrase: options.passphrase });
