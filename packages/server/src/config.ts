@@ -14,6 +14,8 @@ export interface ServerConfig {
   /** SQLite path or postgres:// URL. */
   database: string;
   redisUrl: string | null;
+  /** Prefix of every Redis key this server writes (e.g. `keyturn:`), so deployments and test runs can share one Redis. */
+  redisPrefix: string;
   /** Server secret from KEYTURN_SECRET; when null a secret file in `dataDir` is used. */
   secret: string | null;
   dataDir: string;
@@ -30,6 +32,8 @@ export interface ServerConfig {
   loginWindowSec: number;
   /** Seconds between housekeeping passes while serving; 0 turns it off. */
   gcIntervalSec: number;
+  /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
+  keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -72,6 +76,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     issuerFromAddress: explicitIssuer === undefined,
     database,
     redisUrl: flags.redis ?? env.KEYTURN_REDIS_URL ?? null,
+    redisPrefix: env.KEYTURN_REDIS_PREFIX ?? 'keyturn:',
     secret: env.KEYTURN_SECRET ?? null,
     dataDir,
     signingAlg: alg as SigningAlg,
@@ -84,6 +89,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     loginLockAfter: 10,
     loginWindowSec: 15 * 60,
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
+    keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
   };
 }

@@ -30,12 +30,12 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
   const repo = await openRepository(config.database);
   let attempts: AttemptCounter;
   try {
-    attempts = config.redisUrl ? await createRedisAttemptCounter(config.redisUrl) : createMemoryAttemptCounter(100_000, now);
+    attempts = config.redisUrl ? await createRedisAttemptCounter(config.redisUrl, `${config.redisPrefix}login:`) : createMemoryAttemptCounter(100_000, now);
   } catch (err) {
     await repo.close();
     throw err;
   }
-  const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now);
+  const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
   if (!options.skipKeys) await keys.ensureActiveKey();
   return {
     config,
