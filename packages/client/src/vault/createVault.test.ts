@@ -1,3 +1,4 @@
+/** The vault: envelope round-trip, tamper and swap detection, key rotation, plaintext mode, errors. */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../stores/memory.js';

@@ -1,6 +1,8 @@
+/** Passphrase keys: argon2id at OWASP cost, deterministic across processes, derived once per process. */
 import { describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../stores/memory.js';
 import { createVault } from './createVault.js';
+import { defaultSalt } from './lib/deriveKey.js';
 import type { StoredTokens } from './types.js';
 
 // Wrap the real argon2 so the test can count derivations; the vault imports it dynamically.
@@ -36,6 +38,16 @@ describe('a vault keyed by a passphrase', () => {
     expect(options).toMatchObject({ algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32 });
     expect(options?.salt?.length).toBe(16);
     expect(await store.get('alice')).toMatch(/^kt1\.p1\./);
+  });
+
+  it('derives exactly argon2id(passphrase, default salt), so another process computes the same key', async () => {
+    const store = createMemoryStore();
+    await createVault({ store, passphrase: 'shared between machines' }).save('alice', tokens);
+    const real = await vi.importActual<typeof import('@node-rs/argon2')>('@node-rs/argon2');
+    const expected = await real.hashRaw('shared between machines', {
+      algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1, outputLen: 32, salt: defaultSalt('p1'),
+    });
+    expect(await createVault({ store, keys: [{ id: 'p1', secret: expected }] }).load('alice')).toEqual(tokens);
   });
 
   it('cannot read entries with another passphrase', async () => {
