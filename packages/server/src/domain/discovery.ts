@@ -17,10 +17,18 @@ export const PATHS = {
   account: '/account',
 } as const;
 
-/** Endpoints beyond the core, added to the metadata once their routes exist. */
-export type OptionalEndpoint = 'revocation_endpoint' | 'introspection_endpoint' | 'userinfo_endpoint';
+/** Revocation and introspection authenticate clients exactly as the token endpoint does. */
+const CLIENT_AUTH_METHODS: readonly string[] = ['client_secret_basic', 'client_secret_post', 'none'];
 
-export async function serverMetadata(kt: Keyturn, optional: Partial<Record<OptionalEndpoint, string>> = {}): Promise<Record<string, unknown>> {
+/**
+ * The metadata document served at both well-known paths.
+ *
+ * @example
+ * ```ts
+ * const metadata = await serverMetadata(kt); // metadata.token_endpoint === kt.config.issuer + PATHS.token
+ * ```
+ */
+export async function serverMetadata(kt: Keyturn): Promise<Record<string, unknown>> {
   const iss = kt.config.issuer;
   const algs = await kt.keys.algorithms();
   const metadata: Record<string, unknown> = {
@@ -28,18 +36,22 @@ export async function serverMetadata(kt: Keyturn, optional: Partial<Record<Optio
     authorization_endpoint: iss + PATHS.authorize,
     token_endpoint: iss + PATHS.token,
     jwks_uri: iss + PATHS.jwks,
+    userinfo_endpoint: iss + PATHS.userinfo,
+    revocation_endpoint: iss + PATHS.revoke,
+    introspection_endpoint: iss + PATHS.introspect,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algs,
-    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
+    introspection_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     code_challenge_methods_supported: ['S256'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'sid', 'email', 'email_verified', 'name'],
     prompt_values_supported: ['none', 'login'],
     authorization_response_iss_parameter_supported: true,
   };
-  for (const [k, path] of Object.entries(optional)) metadata[k] = iss + path;
   return metadata;
 }

@@ -14,6 +14,10 @@ import { registerSsoRoutes } from './routes/sso.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
 import { registerTokenRoute } from './routes/token.js';
 import { registerWellKnownRoutes } from './routes/wellKnown.js';
+import { registerRevokeRoute } from './routes/revoke.js';
+import { registerIntrospectRoute } from './routes/introspect.js';
+import { registerUserInfoRoute } from './routes/userinfo.js';
+import { registerSignOutRoute } from './routes/signout.js';
 
 export interface HttpOptions {
   /** Log requests (method, path without query, status); tokens and cookies are never logged. */
@@ -26,7 +30,7 @@ export interface HttpOptions {
 export type RouteModule = (app: FastifyInstance, kt: Keyturn) => void;
 
 /** Route modules, in one list so new endpoints are one line here. */
-export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes];
+export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes, registerRevokeRoute, registerIntrospectRoute, registerUserInfoRoute, registerSignOutRoute];
 
 export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
