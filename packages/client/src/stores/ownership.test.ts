@@ -63,6 +63,11 @@ describe('stores given an existing connection', () => {
     }
   });
 
+  it('rejects when the server is unreachable instead of hanging', async () => {
+    await expect(createRedisStore({ url: 'redis://127.0.0.1:1' })).rejects.toThrow();
+    await expect(createPostgresStore({ connectionString: 'postgres://postgres@127.0.0.1:1/none' })).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
   it('reports a missing connection option as ERR_STORE_CONFIG and a bad table name likewise', async () => {
     await expect(createSqliteStore({} as never)).rejects.toMatchObject({ code: 'ERR_STORE_CONFIG' });
     await expect(createPostgresStore({} as never)).rejects.toMatchObject({ code: 'ERR_STORE_CONFIG' });

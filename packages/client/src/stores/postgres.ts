@@ -37,6 +37,7 @@ export type PostgresStoreOptions = {
 
 interface OwnedPool extends PgQueryable {
   end(): Promise<void>;
+  on(event: 'error', listener: (err: Error) => void): unknown;
 }
 type PgModule = { Pool: new (config: { connectionString: string; max?: number }) => OwnedPool };
 
@@ -67,6 +68,9 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
   } else if (typeof options.connectionString === 'string' && options.connectionString.length > 0) {
     const pg = await loadDriver<PgModule>('pg', () => import('pg'));
     owned = new pg.Pool({ connectionString: options.connectionString });
+    // An idle connection that dies (server restart) is dropped by the pool and the next query
+    // reconnects; without a listener the 'error' event would crash the process instead.
+    owned.on('error', () => undefined);
     pool = owned;
   } else {
     throw new StoreError('ERR_STORE_CONFIG', 'createPostgresStore needs a connectionString or a pool');

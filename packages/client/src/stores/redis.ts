@@ -36,6 +36,8 @@ interface OwnedClient extends RedisLike {
 }
 type RedisConstructor = new (url: string, options: { lazyConnect: boolean; maxRetriesPerRequest: number }) => OwnedClient & {
   connect(): Promise<void>;
+  disconnect(): void;
+  on(event: 'error', listener: (err: Error) => void): unknown;
 };
 
 /** Frees the lock only if it still holds our token: a holder that overran its ttl cannot free a successor's lock. */
@@ -69,7 +71,14 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Toke
   } else if (typeof options.url === 'string' && options.url.length > 0) {
     const Redis = await loadDriver<RedisConstructor>('ioredis', () => import('ioredis'));
     const opened = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 3 });
-    await opened.connect();
+    // Connection errors reach callers as rejected commands; without a listener ioredis also logs them.
+    opened.on('error', () => undefined);
+    try {
+      await opened.connect();
+    } catch (err) {
+      opened.disconnect(); // otherwise ioredis keeps reconnecting and holds the process open
+      throw err;
+    }
     owned = opened;
     client = opened;
   } else {

@@ -107,7 +107,11 @@ CREATE TABLE IF NOT EXISTS ${locks} (name TEXT PRIMARY KEY, token TEXT NOT NULL,
         db.exec('COMMIT');
         return free;
       } catch (err) {
-        db.exec('ROLLBACK');
+        try {
+          db.exec('ROLLBACK');
+        } catch {
+          // SQLite may already have rolled back (e.g. on SQLITE_FULL); the first error matters.
+        }
         throw err;
       }
     },

@@ -195,7 +195,11 @@ export interface Vault {
    */
   save(name: string, tokens: StoredTokens): Promise<boolean>;
   delete(name: string): Promise<void>;
-  /** Re-encrypts every entry of the store with the current key, each under `withLock(name)`. */
+  /**
+   * Re-encrypts every entry of the store with the current key, each under `withLock(name)`.
+   * Stops with the load error (e.g. `ERR_VAULT_UNKNOWN_KEY`) at the first entry it cannot read;
+   * entries done so far stay done, so it is safe to run again. Not inside `withLock` of any entry.
+   */
   rotate(options?: LockOptions): Promise<RotateResult>;
   /** `store.withLock(name, fn, options)`: one holder across every process sharing the store. */
   withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
