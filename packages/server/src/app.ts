@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.js';
 import { createKeyturn, type Keyturn } from './domain/context.js';
+import { collectGarbage, pruneRetiredKeys } from './domain/housekeeping.js';
 import { buildHttpServer, type HttpOptions } from './http/server.js';
 
 export interface RunningServer {
@@ -9,6 +10,8 @@ export interface RunningServer {
   app: FastifyInstance;
   /** Base URL the server listens on (not necessarily the issuer). */
   url: string;
+  /** Runs one housekeeping pass now (what the timer does every `gcIntervalSec`). */
+  housekeeping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,13 +35,49 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   // With port 0 the issuer's port is only known now.
   if (config.issuerFromAddress) config.issuer = `http://${host}:${port}`;
+  const housekeeping = startHousekeeping(kt, app);
   return {
     kt,
     app,
     url: `http://${host}:${port}`,
+    housekeeping: housekeeping.runNow,
     async close() {
+      await housekeeping.stop();
       await app.close();
       await kt.close();
+    },
+  };
+}
+
+/**
+ * Periodic housekeeping while serving: a bounded gc pass and pruning of retired signing
+ * keys every `gcIntervalSec` (0 = off; then run `keyturn gc` and `keyturn keys prune` from
+ * cron). The timer never keeps the process alive, passes never overlap, and `stop` waits
+ * for a running pass so storage is not closed under it.
+ */
+function startHousekeeping(kt: Keyturn, app: FastifyInstance): { runNow(): Promise<void>; stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const runNow = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        const gc = await collectGarbage(kt);
+        const pruned = await pruneRetiredKeys(kt);
+        if (gc.deleted > 0 || pruned.length > 0) app.log.info({ deleted: gc.deleted, complete: gc.complete, keysPruned: pruned.length }, 'housekeeping');
+      } catch (err) {
+        app.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'housekeeping failed');
+      } finally {
+        running = null;
+      }
+    })();
+    return running;
+  };
+  const timer = kt.config.gcIntervalSec > 0 ? setInterval(() => void runNow(), kt.config.gcIntervalSec * 1000) : null;
+  timer?.unref();
+  return {
+    runNow,
+    async stop() {
+      if (timer) clearInterval(timer);
+      await running;
     },
   };
 }

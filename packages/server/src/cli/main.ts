@@ -5,6 +5,7 @@ import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 import { registerClient } from './client.js';
 import { registerKeys } from './keys.js';
+import { registerGc } from './gc.js';
 import { registerLogin } from './login.js';
 import { registerToken } from './token.js';
 import { registerStatus } from './status.js';
@@ -15,6 +16,7 @@ const registrations: Array<(program: Command) => void> = [
   registerUser,
   registerClient,
   registerKeys,
+  registerGc,
   registerLogin,
   registerToken,
   registerStatus,

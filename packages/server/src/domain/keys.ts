@@ -23,7 +23,7 @@ export interface PublicJwk extends JWK {
   use: 'sig';
 }
 
-/** How long a running server trusts its cached view of the keys before re-reading the store. */
+/** How long a running server trusts its cached view of the keys before re-reading the store (default). */
 const RELOAD_MS = 30_000;
 
 export class KeyRing {
@@ -35,6 +35,8 @@ export class KeyRing {
     private readonly encryptionKey: Buffer,
     private readonly defaultAlg: SigningAlg,
     private readonly now: () => number,
+    /** Cache lifetime; a rotation made by another process is picked up within it (config.keyCacheSec). */
+    private readonly cacheMs: number = RELOAD_MS,
   ) {}
 
   /** Makes sure an active key exists (first start). */
@@ -99,7 +101,7 @@ export class KeyRing {
   }
 
   private async state() {
-    if (this.cache && this.now() - this.cache.loadedAt < RELOAD_MS) return this.cache;
+    if (this.cache && this.now() - this.cache.loadedAt < this.cacheMs) return this.cache;
     this.pending ??= this.load().finally(() => {
       this.pending = null;
     });

@@ -1,0 +1,30 @@
+/** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions and revoked-token entries. */
+import { InvalidArgumentError, type Command } from 'commander';
+import { collectGarbage } from '../domain/housekeeping.js';
+import { storageOptions, withKeyturn } from './lib/context.js';
+
+export function registerGc(program: Command): void {
+  storageOptions(
+    program
+      .command('gc')
+      .description('delete expired rows in small batches (the server also does this every KEYTURN_GC_INTERVAL seconds)')
+      .option('--batch-size <n>', 'rows of each kind per batch (default 500)', positiveInt),
+  ).action(async (flags: { batchSize?: number; database?: string; dataDir?: string }) => {
+    const deleted = await withKeyturn(flags, async (kt) => {
+      let total = 0;
+      // Bounded passes until one finds everything done.
+      for (;;) {
+        const pass = await collectGarbage(kt, flags.batchSize === undefined ? {} : { batchSize: flags.batchSize });
+        total += pass.deleted;
+        if (pass.complete) return total;
+      }
+    });
+    process.stdout.write(`deleted ${deleted} expired row${deleted === 1 ? '' : 's'}\n`);
+  });
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
+  return n;
+}
