@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { createTestDatabase, forEachBackend } from '../test-support/databases.js';
+import { createTestDatabase, createTestSqlitePath, forEachBackend } from '../test-support/databases.js';
 import { openRepository } from './open.js';
 import {
   DuplicateError,
@@ -581,6 +582,36 @@ describe('backend choice', () => {
       expect(await repo.findUserById('u1')).toEqual(user());
     } finally {
       await repo.close();
+    }
+  });
+
+  it('creates the SQLite file and its missing folders, in WAL mode, for a sqlite:// target', async () => {
+    const file = createTestSqlitePath();
+    try {
+      const nested = join(dirname(file.path), 'a', 'b', 'keyturn.db');
+      const repo = await openRepository(`sqlite://${nested}`);
+      await repo.close();
+      const raw = new Sqlite(nested, { readonly: true });
+      try {
+        expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+        const tables = raw.prepare("select name from sqlite_master where type = 'table' and name = 'grants'").all();
+        expect(tables).toEqual([{ name: 'grants' }]);
+      } finally {
+        raw.close();
+      }
+    } finally {
+      file.cleanup();
+    }
+  });
+
+  it('opens PostgreSQL for a postgresql:// URL', async () => {
+    const db = await createTestDatabase('postgres');
+    try {
+      const repo = await openRepository(db.target.replace(/^postgres:/, 'postgresql:'));
+      expect(repo.kind).toBe('postgres');
+      await repo.close();
+    } finally {
+      await db.dispose();
     }
   });
 
