@@ -3,6 +3,7 @@
  * what they may ask for, and issuing the single-use code.
  */
 import type { ClientRecord } from '../storage/types.js';
+import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
 import { AuthorizePageError, OAuthError } from './errors.js';
 import { randomToken, sha256Hex } from './lib/crypto.js';
@@ -36,7 +37,7 @@ const MAX_PARAM = 2048;
 /** Checks client and redirect URI. Never redirects: a failure here is shown on an error page. */
 export async function validateClientAndRedirect(kt: Keyturn, params: AuthorizeParams): Promise<ValidatedClientRequest> {
   if (!params.client_id) throw new AuthorizePageError('Missing client', 'The request does not name a client (client_id).');
-  const client = params.client_id.length <= 128 ? await kt.repo.getClient(params.client_id) : null;
+  const client = CLIENT_ID.test(params.client_id) ? await kt.repo.getClient(params.client_id) : null;
   if (!client) throw new AuthorizePageError('Unknown client', 'This application is not registered with Keyturn.');
   let redirectUri = params.redirect_uri;
   if (redirectUri === undefined) {

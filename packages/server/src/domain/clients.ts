@@ -21,7 +21,7 @@ export interface NewClient {
   refreshIdleTtlSec?: number | null;
 }
 
-const CLIENT_ID = /^[A-Za-z0-9._:~-]{1,128}$/;
+export const CLIENT_ID = /^[A-Za-z0-9._:~-]{1,128}$/;
 const FORBIDDEN_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'vbscript:', 'blob:']);
 
 /** Refuses what RFC 9700 says a redirect URI must not be: relative, with a fragment, plain http off loopback. */
@@ -106,7 +106,8 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
     ({ id, secret } = decoded);
   }
   if (!id) throw invalidClient('client authentication is required');
-  const client = await kt.repo.getClient(id);
+  // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
+  const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
     if (secret) await verifyAgainstDummy(secret);

@@ -34,7 +34,8 @@ export async function signIn(
   const worst = Math.max(...counts);
   if (worst >= loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
 
-  const user = email.length > 0 ? await kt.repo.findUserByEmail(email) : null;
+  // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
+  const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;
   const ok = user ? await verifySecret(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
   if (!ok || !user) {
     const after = await Promise.all(keys.map((k) => kt.attempts.hit(k, loginWindowSec * 1000)));

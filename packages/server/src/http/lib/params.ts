@@ -9,6 +9,8 @@ export function single(params: unknown, name: string): string | undefined {
   const value = (params as Params)[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new OAuthError('invalid_request', `parameter ${name} must appear once`);
+  // No OAuth parameter may hold a NUL, and PostgreSQL refuses one in text (a 500 otherwise).
+  if (value.includes('\0')) throw new OAuthError('invalid_request', `parameter ${name} has a NUL character`);
   return value;
 }
 
