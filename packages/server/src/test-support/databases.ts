@@ -208,16 +208,20 @@ export function forEachBackend(
         await Promise.allSettled(closing.map((r) => r.close()));
         const db = database;
         database = undefined;
-        if (db !== undefined) disposals.push(db.dispose());
+        if (db !== undefined) {
+          const disposal = db.dispose();
+          disposal.catch(() => {}); // reported by `finish`, not as an unhandled rejection
+          disposals.push(disposal);
+        }
       };
       const finish = async (): Promise<void> => {
         const pending = next;
         next = undefined;
-        if (pending !== undefined) disposals.push(pending.then((db) => db.dispose()));
+        if (pending !== undefined) disposals.push(pending.then((db) => db.dispose(), () => {}));
         await Promise.all(disposals.splice(0));
         const pendingTemplate = template;
         template = undefined;
-        if (pendingTemplate !== undefined) await (await pendingTemplate).drop();
+        if (pendingTemplate !== undefined) await pendingTemplate.then((t) => t.drop(), () => {});
       };
       if (fresh === 'each') {
         beforeEach(setUp);
