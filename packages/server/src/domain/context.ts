@@ -36,7 +36,16 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
     throw err;
   }
   const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
-  if (!options.skipKeys) await keys.ensureActiveKey();
+  if (!options.skipKeys) {
+    try {
+      await keys.ensureActiveKey();
+    } catch (err) {
+      // e.g. a changed KEYTURN_SECRET: do not leave the database and Redis connections open.
+      await attempts.close();
+      await repo.close();
+      throw err;
+    }
+  }
   return {
     config,
     repo,

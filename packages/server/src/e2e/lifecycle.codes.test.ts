@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { authorize, codeFrom, pkcePair, tokenRequest } from './lib.js';
-import { PASSWORD, REDIRECT, introspect, refresh, registerClient, userinfo, type TestClient } from './lifecycleLib.js';
+import { PASSWORD, REDIRECT, introspect, refresh, registerClient, userinfo, type TestClient } from './test-support/lifecycle.js';
 
 describe('authorization codes: replay and PKCE', () => {
   let s: TestServer;

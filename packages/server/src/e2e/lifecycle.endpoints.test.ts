@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { basic } from './lib.js';
-import { PASSWORD, introspect, manualClock, postForm, refresh, registerClient, revoke, signInTokens, userinfo, verifyJwt, type TestClient } from './lifecycleLib.js';
+import { PASSWORD, introspect, manualClock, postForm, refresh, registerClient, revoke, signInTokens, userinfo, verifyJwt, type TestClient } from './test-support/lifecycle.js';
 
 const REVOKE = '/api/authz/v3/oauth/revoke';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';

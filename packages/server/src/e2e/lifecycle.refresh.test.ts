@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { PASSWORD, introspect, manualClock, refresh, registerClient, signInTokens, verifyJwt, type TestClient } from './lifecycleLib.js';
+import { PASSWORD, introspect, manualClock, refresh, registerClient, signInTokens, verifyJwt, type TestClient } from './test-support/lifecycle.js';
 
 const DAY_MS = 86_400_000;
 const sha256 = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');

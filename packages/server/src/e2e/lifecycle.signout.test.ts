@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cookieValue, startTestServer, type TestServer } from '../test-support/server.js';
 import { authorize } from './lib.js';
-import { PASSWORD, REDIRECT, registerClient } from './lifecycleLib.js';
+import { PASSWORD, REDIRECT, registerClient } from './test-support/lifecycle.js';
 
 describe('sign-out', () => {
   let s: TestServer;

@@ -27,8 +27,10 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   const { code, firstUse } = consumed;
   if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
   if (!firstUse) {
-    // RFC 6749 4.1.2: a code used twice revokes what the first use issued.
-    if (code.grantId) await kt.repo.revokeGrant(code.grantId, now, 'authorization_code_reuse');
+    // RFC 6749 4.1.2: a code used twice revokes what the first use issued, even when the
+    // first use is still running and has not linked its grant to the code yet.
+    const grantId = code.grantId ?? (await grantOfFirstUse(kt, sha256Hex(input.code), code.consumedAt));
+    if (grantId) await kt.repo.revokeGrant(grantId, kt.now(), 'authorization_code_reuse');
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
@@ -89,4 +91,25 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     nonce: code.nonce,
   });
   return tokenResponse(minted, code.scope, refresh, now);
+}
+
+/** How long a replay waits for a concurrent first use to link its grant, and how recent that first use must be. */
+const FIRST_USE_WAIT_MS = 2_000;
+const FIRST_USE_POLL_MS = 20;
+
+/**
+ * The grant of a code's first use that is still in flight (consumed a moment ago, grant not yet
+ * linked): polls the code until the grant appears. `null` for a first use that ended without a
+ * grant (wrong verifier, expired code) or long ago.
+ */
+async function grantOfFirstUse(kt: Keyturn, codeHash: string, consumedAt: number | null): Promise<string | null> {
+  if (consumedAt === null || kt.now() - consumedAt > FIRST_USE_WAIT_MS) return null;
+  const deadline = Date.now() + FIRST_USE_WAIT_MS;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, FIRST_USE_POLL_MS));
+    // Consuming a consumed code changes nothing and returns it as it is now.
+    const again = await kt.repo.consumeAuthCode(codeHash, kt.now());
+    if (again?.code.grantId) return again.code.grantId;
+  }
+  return null;
 }

@@ -1,7 +1,7 @@
 /** Helpers of the token-lifecycle tests: one code flow, and plain-fetch calls to refresh, revoke, introspect and userinfo. */
-import { createLocalJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import type { TestServer } from '../test-support/server.js';
-import { authorize, basic, codeFrom, pkcePair, tokenRequest } from './lib.js';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
+import type { TestServer } from '../../test-support/server.js';
+import { authorize, basic, codeFrom, pkcePair, tokenRequest } from '../lib.js';
 
 export const REDIRECT = 'http://127.0.0.1:9/callback';
 export const PASSWORD = 'correct horse battery';
@@ -79,7 +79,7 @@ export async function userinfo(s: TestServer, accessToken: string): Promise<{ st
 
 /** Verifies a JWT of the server against its published JWKS and returns the payload. */
 export async function verifyJwt(s: TestServer, token: string, typ: 'JWT' | 'at+jwt', currentDate?: Date): Promise<JWTPayload> {
-  const jwks = createLocalJWKSet(await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json());
+  const jwks = createLocalJWKSet((await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
   const { payload } = await jwtVerify(token, jwks, { issuer: s.issuer, typ, ...(currentDate ? { currentDate } : {}) });
   return payload;
 }
