@@ -3,12 +3,14 @@
  * expiry: exactly one refresh, every process prints the same new token.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createVault } from '@keyturn/client';
+import { createFileStore } from '@keyturn/client/stores/file';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const run = promisify(execFile);
@@ -20,7 +22,7 @@ let home: string;
 
 beforeAll(async () => {
   if (!existsSync(BUILT)) throw new Error('packages/server/dist is missing: run `npm run build` first (npm test does)');
-  server = await startTestServer({ config: { accessTokenTtlSec: 8 } });
+  server = await startTestServer();
   await server.addUser('procs@example.com', 'correct horse battery staple');
   await server.addClient({ id: 'procs', secret: 'procs-secret-0123456789', redirectUris: ['com.example.procs://redirect'], scope: 'openid', refreshPolicy: 'rotate' });
   home = mkdtempSync(path.join(tmpdir(), 'keyturn-procs-'));
@@ -39,7 +41,11 @@ it('four `keyturn token` processes at expiry make one refresh and print the same
   const npsso = await server.signIn('procs@example.com', 'correct horse battery staple');
   await keyturn('login', '--npsso', npsso, '--server', server.url, '--client-id', 'procs', '--client-secret', 'procs-secret-0123456789', '--redirect-uri', 'com.example.procs://redirect', '--scope', 'openid');
   const before = (await keyturn('token')).stdout;
-  await new Promise((r) => setTimeout(r, 6_300)); // the 8 s token is now inside its must-refresh window
+  // Make the stored access token expired (as if an hour had passed); the refresh token stays valid.
+  const key = readFileSync(path.join(home, 'vault.key'), 'utf8').trim();
+  const vault = createVault({ store: await createFileStore({ directory: path.join(home, 'tokens') }), keys: [{ id: 'cli', secret: key }] });
+  const stored = (await vault.load('default'))!;
+  await vault.save('default', { ...stored, accessTokenExpiresAt: new Date(Date.now() - 1_000).toISOString() });
   const outs = await Promise.all([1, 2, 3, 4].map(() => keyturn('token')));
   const tokens = new Set(outs.map((o) => o.stdout));
   expect(tokens.size).toBe(1);
