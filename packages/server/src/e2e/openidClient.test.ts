@@ -1,0 +1,93 @@
+import * as oidc from 'openid-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+import { PASSWORD, REDIRECT, registerClient } from './test-support/lifecycle.js';
+
+const SCOPE = 'openid profile email offline_access';
+
+describe('the certified relying party openid-client against Keyturn', () => {
+  let offset = 0;
+  let s: TestServer;
+  let npsso: string;
+  let userId: string;
+
+  beforeAll(async () => {
+    s = await startTestServer({ now: () => Date.now() + offset });
+    userId = (await s.addUser('ada@example.com', PASSWORD, 'Ada Lovelace')).id;
+    await registerClient(s, 'rp');
+    await registerClient(s, 'spa', { public: true });
+    npsso = await s.signIn('ada@example.com', PASSWORD);
+  });
+  afterAll(() => s.close());
+
+  const discover = (clientId: string, secret: string | null) =>
+    oidc.discovery(new URL(s.url), clientId, secret ?? { token_endpoint_auth_method: 'none' }, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+      execute: [oidc.allowInsecureRequests],
+    });
+
+  /** The browser's part: the authorize request with the npsso cookie, answered by a 302 to the callback. */
+  async function codeFlow(config: oidc.Configuration) {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const nonce = oidc.randomNonce();
+    const state = oidc.randomState();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT, scope: SCOPE, nonce, state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+    });
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: `npsso=${npsso}` } });
+    expect(res.status).toBe(302);
+    const callback = new URL(res.headers.get('location')!);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
+    return { tokens, nonce };
+  }
+
+  it('discovers the server, completes the code flow with PKCE and ID token validation, and uses every lifecycle endpoint', async () => {
+    const config = await discover('rp', 'rp-secret-0123456789');
+    const meta = config.serverMetadata();
+    expect(meta.issuer).toBe(s.issuer);
+    expect(meta.revocation_endpoint).toBe(`${s.issuer}/api/authz/v3/oauth/revoke`);
+
+    const { tokens, nonce } = await codeFlow(config);
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({ sub: userId, aud: 'rp', iss: s.issuer, nonce, email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(tokens.scope).toBe(SCOPE);
+
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, userId)).toEqual({ sub: userId, email: 'ada@example.com', email_verified: false, name: 'Ada Lovelace' });
+
+    const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(refreshed.refresh_token).toBe(tokens.refresh_token);
+    expect(refreshed.access_token).not.toBe(tokens.access_token);
+    expect(refreshed.claims()).toMatchObject({ sub: userId, aud: 'rp', auth_time: claims.auth_time });
+    expect(refreshed.claims()!.nonce).toBeUndefined();
+
+    expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, sub: userId, client_id: 'rp', scope: SCOPE, token_type: 'Bearer' });
+    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, sub: userId, client_id: 'rp' });
+
+    await oidc.tokenRevocation(config, tokens.refresh_token!);
+    expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    await expect(oidc.fetchUserInfo(config, refreshed.access_token, userId)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('shows rotation to a public client: the retry window returns the same successor, a late reuse revokes the family', async () => {
+    const config = await discover('spa', null);
+    const { tokens } = await codeFlow(config);
+    const first = tokens.refresh_token!;
+
+    const rotated = await oidc.refreshTokenGrant(config, first);
+    expect(rotated.refresh_token).toBeTypeOf('string');
+    expect(rotated.refresh_token).not.toBe(first);
+    expect(rotated.claims()!.sub).toBe(userId);
+
+    // A client that lost the answer retries at once: same successor, fresh access token.
+    const retried = await oidc.refreshTokenGrant(config, first);
+    expect(retried.refresh_token).toBe(rotated.refresh_token);
+    expect(retried.access_token).not.toBe(rotated.access_token);
+
+    offset += 11_000;
+    await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
+    // The family is gone: the successor and the access tokens stopped working too.
+    await expect(oidc.refreshTokenGrant(config, rotated.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await oidc.tokenIntrospection(config, retried.access_token)).toEqual({ active: false });
+  });
+});
