@@ -6,8 +6,11 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Ubuntu,sans-serif;background:var(--bg);color:var(--ink)}
 a{color:var(--brand)}
 .top{display:flex;align-items:center;justify-content:space-between;padding:14px 24px;background:var(--card);border-bottom:1px solid var(--line)}
-.brand{font-weight:700;font-size:18px;color:var(--ink);text-decoration:none;letter-spacing:.2px}
-.logo{color:var(--brand)}
+.brand{display:inline-flex;align-items:center;gap:8px;font-weight:700;font-size:18px;color:var(--ink);text-decoration:none;letter-spacing:.2px}
+/* The brand mark is drawn here (a keyhole on a tile): the glyph in the markup is only a fallback many fonts lack. */
+.logo{display:inline-block;position:relative;flex:none;width:24px;height:24px;border-radius:7px;background:var(--brand);font-size:0;color:transparent;overflow:hidden}
+.logo::before{content:"";position:absolute;left:8px;top:5px;width:8px;height:8px;border-radius:50%;background:#fff}
+.logo::after{content:"";position:absolute;left:10px;top:10px;width:4px;height:9px;border-radius:1px;background:#fff}
 .nav{display:flex;gap:16px;align-items:center}
 .main{max-width:880px;margin:40px auto;padding:0 20px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);padding:28px;box-shadow:0 1px 2px rgba(16,24,40,.04)}
@@ -17,7 +20,8 @@ h2{font-size:18px;margin:28px 0 12px}
 .lead{color:var(--muted);margin:0 0 24px}
 label{display:block;font-weight:600;font-size:14px;margin:16px 0 6px}
 input[type=email],input[type=password],input[type=text]{width:100%;padding:11px 12px;border:1px solid #cfd6e1;border-radius:8px;font:inherit;background:#fff}
-input:focus{outline:2px solid var(--brand);outline-offset:1px;border-color:var(--brand)}
+input:focus{outline:2px solid transparent;border-color:var(--brand);box-shadow:0 0 0 3px rgba(36,83,214,.18)}
+.btn:focus-visible{outline:2px solid var(--brand);outline-offset:2px}
 .btn{display:inline-block;border:0;border-radius:8px;padding:11px 18px;font:inherit;font-weight:600;cursor:pointer;text-decoration:none;background:var(--brand);color:var(--brand-ink)}
 .btn.block{width:100%;margin-top:22px}
 .btn.secondary{background:#fff;color:var(--ink);border:1px solid #cfd6e1}

@@ -1,0 +1,75 @@
+/**
+ * A real browser (Debian's Chromium through playwright-core): home page → "Sign in" → form →
+ * the npsso cookie, read back as PlayStation's /api/v1/ssocookie JSON. Skipped only when
+ * Chromium is missing outside CI; in CI it must run.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
+
+describe.skipIf(!available)('signing in with a real browser', () => {
+  let s: TestServer;
+  let profile: string;
+  let browser: BrowserContext;
+
+  beforeAll(async () => {
+    s = await startTestServer();
+    await s.addUser('ada@example.com', 'correct horse battery', 'Ada');
+    profile = mkdtempSync(path.join(tmpdir(), 'keyturn-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await browser?.close();
+    await s?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('shows the clear message on the page for a wrong password, and sets no npsso', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/signin`);
+    await page.fill('input[name=email]', 'ada@example.com');
+    await page.fill('input[name=password]', 'not the password');
+    await Promise.all([page.waitForURL(`${s.url}/signin`), page.click('button[type=submit]')]);
+    await expect(page.locator('[role=alert]').textContent()).resolves.toBe('Wrong email or password.');
+    await page.screenshot({ path: '/tmp/keyturn-signin-error.png' });
+    // The email stays filled in, the password does not.
+    expect(await page.inputValue('input[name=email]')).toBe('ada@example.com');
+    expect(await page.inputValue('input[name=password]')).toBe('');
+    expect((await browser.cookies(s.url)).find((c) => c.name === 'npsso')).toBeUndefined();
+    await page.close();
+  });
+
+  it('signs in from the home page and reads the same npsso at /api/v1/ssocookie', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${s.url}/`);
+    await Promise.all([page.waitForURL(`${s.url}/signin`), page.getByRole('link', { name: 'Sign in' }).first().click()]);
+    expect(await page.locator('form input').count()).toBe(3); // csrf, email, password
+    expect(await page.locator('form button[type=submit], form input[type=submit]').count()).toBe(1);
+    await page.screenshot({ path: '/tmp/keyturn-signin.png', fullPage: true });
+
+    await page.fill('input[name=email]', 'ada@example.com');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await Promise.all([page.waitForURL(`${s.url}/`), page.click('button[type=submit]')]);
+    await expect(page.locator('h1').textContent()).resolves.toBe('You are signed in');
+
+    const response = await page.goto(`${s.url}/api/v1/ssocookie`);
+    expect(response?.status()).toBe(200);
+    const body = JSON.parse(await page.locator('body').innerText()) as { npsso: string };
+    expect(body.npsso).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    const cookie = (await browser.cookies(s.url)).find((c) => c.name === 'npsso');
+    expect(cookie).toMatchObject({ value: body.npsso, httpOnly: true, sameSite: 'Lax', path: '/' });
+    // Session cookie? No: it lasts about two months.
+    expect(cookie!.expires * 1000 - Date.now()).toBeGreaterThan(59 * 86_400_000);
+    await page.close();
+  });
+});
