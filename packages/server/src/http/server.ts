@@ -18,6 +18,7 @@ import { registerRevokeRoute } from './routes/revoke.js';
 import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerUserInfoRoute } from './routes/userinfo.js';
 import { registerSignOutRoute } from './routes/signout.js';
+import { registerAccountRoutes } from './routes/account.js';
 
 export interface HttpOptions {
   /** Log requests (method, path without query, status); tokens and cookies are never logged. */
@@ -30,7 +31,7 @@ export interface HttpOptions {
 export type RouteModule = (app: FastifyInstance, kt: Keyturn) => void;
 
 /** Route modules, in one list so new endpoints are one line here. */
-export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes, registerRevokeRoute, registerIntrospectRoute, registerUserInfoRoute, registerSignOutRoute];
+export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes, registerRevokeRoute, registerIntrospectRoute, registerUserInfoRoute, registerSignOutRoute, registerAccountRoutes];
 
 export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({

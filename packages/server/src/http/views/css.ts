@@ -39,4 +39,43 @@ th,td{text-align:left;padding:12px 10px;border-bottom:1px solid var(--line);vert
 th{font-size:13px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f6;padding:2px 5px;border-radius:5px}
 @media (max-width:640px){.main{margin:20px auto}.card{padding:20px}table thead{display:none}table,tbody,tr,td{display:block;width:100%}tr{border-bottom:1px solid var(--line);padding:8px 0}td{border:0;padding:4px 0}td[data-label]::before{content:attr(data-label) ": ";font-weight:600;color:var(--muted)}}
+/* Account page: sessions and devices */
+.page-head{margin:0 0 20px}
+.page-head .lead{margin:0}
+.main>.card+.card{margin-top:20px}
+.card-title{display:flex;align-items:center;gap:8px;font-size:17px;margin:0 0 4px}
+.card-lead{margin:0 0 8px;font-size:15px}
+.count{display:inline-block;min-width:24px;padding:1px 8px;border-radius:999px;background:#eef1f6;color:var(--muted);font-size:13px;font-weight:600;text-align:center}
+.sessions{list-style:none;margin:0;padding:0}
+.session{display:flex;gap:16px;align-items:flex-start;padding:18px 0;border-top:1px solid var(--line)}
+.card>.session{border-top:0;padding-bottom:0}
+.avatar{flex:none;display:flex;align-items:center;justify-content:center;width:40px;height:40px;border-radius:10px;background:#e8eefc;color:var(--brand);font-weight:700;font-size:17px}
+.avatar.current{background:var(--ok-bg);color:var(--ok)}
+.session-main{flex:1;min-width:0}
+.session-title{margin:0;font-weight:600;font-size:16px;overflow-wrap:anywhere}
+.session-sub{margin:2px 0 0;color:var(--muted);font-size:14px;overflow-wrap:anywhere}
+.badge{display:inline-block;vertical-align:1px;margin-left:6px;padding:1px 8px;border-radius:999px;background:#e8eefc;color:var(--brand);font-size:12px;font-weight:600}
+.badge.ok{background:var(--ok-bg);color:var(--ok)}
+.meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px 20px;margin:12px 0 0}
+.meta div{min-width:0}
+.meta dt{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}
+.meta dd{margin:2px 0 0;font-size:14px}
+.meta time{display:block;font-weight:600}
+.exact{display:block;color:var(--muted);font-size:13px}
+.scope{margin:10px 0 0;font-size:13px;color:var(--muted)}
+.scope code{font-size:12px;margin-right:2px}
+.session-action{flex:none;margin:0}
+.empty{padding:28px 12px 12px;text-align:center}
+.empty-title{margin:0 0 4px;font-weight:600}
+.empty .muted{margin:0 auto;max-width:420px;font-size:15px}
+.btn.danger:hover{background:var(--bad-bg)}
+.btn.danger-solid{background:var(--bad);color:#fff}
+.danger-zone{border-color:#f5d0cb}
+.confirm{margin-top:8px}
+.confirm summary{list-style:none;display:inline-block}
+.confirm summary::-webkit-details-marker{display:none}
+.confirm[open] summary{display:none}
+.confirm-body{padding:14px;border:1px solid #fecdca;border-radius:8px;background:var(--bad-bg)}
+.confirm-body p{margin:0 0 12px}
+@media (max-width:640px){.page-head h1{font-size:22px}.session{flex-wrap:wrap;gap:12px}.session-main{flex-basis:calc(100% - 56px)}.session-action{width:100%}.session-action .btn{width:100%;padding:10px}.meta{grid-template-columns:1fr 1fr}}
 `;

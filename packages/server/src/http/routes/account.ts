@@ -1,0 +1,80 @@
+/**
+ * `/account`: the signed-in person's sessions and devices, and revoking them
+ * (`POST /account/sessions/:id/revoke`, `POST /account/sessions/revoke-all`, both with CSRF).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listAccountSessions, revokeAccountSession, revokeAllAccountSessions } from '../../domain/account.js';
+import type { Keyturn } from '../../domain/context.js';
+import { PATHS } from '../../domain/discovery.js';
+import { resolveSso, type LiveSso } from '../../domain/sso.js';
+import { NPSSO_COOKIE, cookieOptions } from '../lib/cookies.js';
+import { csrfToken, csrfValid } from '../lib/csrf.js';
+import { accountPage, type AccountNotice } from '../views/account.js';
+import { errorPage } from '../views/pages.js';
+
+const HTML = 'text/html; charset=utf-8';
+/** Carries the confirmation across the redirect after a POST; read once, then cleared. */
+const NOTICE_COOKIE = 'kt_notice';
+const GRANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
+export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
+  const signInFirst = (reply: FastifyReply, status: 302 | 303) =>
+    reply.code(status).header('Location', `${PATHS.signin}?return_to=${encodeURIComponent(PATHS.account)}`).header('Cache-Control', 'no-store').send();
+
+  /** The signed-in person, or null after answering (redirect to sign-in, or 403 for a bad form). */
+  const authorizeForm = async (request: FastifyRequest, reply: FastifyReply): Promise<LiveSso | null> => {
+    const live = await resolveSso(kt, request.cookies[NPSSO_COOKIE]);
+    if (!live) {
+      await signInFirst(reply, 303);
+      return null;
+    }
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    if (!csrfValid(kt, request, body.csrf)) {
+      await reply.code(403).type(HTML).send(errorPage('Request refused', 'This form expired. Go back to your account page, reload it and try again.'));
+      return null;
+    }
+    return live;
+  };
+
+  const done = (reply: FastifyReply, notice: AccountNotice) => {
+    const value = notice.kind === 'revoked' ? `revoked:${notice.clientName}` : `revoked-all:${notice.count}`;
+    reply.setCookie(NOTICE_COOKIE, value, { ...cookieOptions(kt, 60), path: PATHS.account });
+    return reply.code(303).header('Location', PATHS.account).header('Cache-Control', 'no-store').send();
+  };
+
+  app.get(PATHS.account, async (request, reply) => {
+    const live = await resolveSso(kt, request.cookies[NPSSO_COOKIE]);
+    if (!live) return signInFirst(reply, 302);
+    const notice = readNotice(request.cookies[NOTICE_COOKIE]);
+    if (request.cookies[NOTICE_COOKIE] !== undefined) reply.clearCookie(NOTICE_COOKIE, { ...cookieOptions(kt, null), path: PATHS.account });
+    const sessions = await listAccountSessions(kt, live.user.id, live.session.id);
+    return reply.type(HTML).send(
+      accountPage({ email: live.user.email, name: live.user.name, current: live.session, sessions, csrfToken: csrfToken(kt, request, reply), now: kt.now(), notice }),
+    );
+  });
+
+  app.post('/account/sessions/:id/revoke', async (request, reply) => {
+    const live = await authorizeForm(request, reply);
+    if (!live) return reply;
+    const { id } = request.params as { id: string };
+    // Someone else's grant and no grant at all look the same.
+    const ended = GRANT_ID.test(id) ? await revokeAccountSession(kt, live.user.id, id) : null;
+    if (!ended) return reply.code(404).type(HTML).send(errorPage('Session not found', 'There is no such session on your account. It may have ended already.'));
+    return done(reply, { kind: 'revoked', clientName: ended.clientName });
+  });
+
+  app.post('/account/sessions/revoke-all', async (request, reply) => {
+    const live = await authorizeForm(request, reply);
+    if (!live) return reply;
+    return done(reply, { kind: 'revoked-all', count: await revokeAllAccountSessions(kt, live.user.id) });
+  });
+}
+
+function readNotice(value: string | undefined): AccountNotice | null {
+  if (!value) return null;
+  const [kind, ...rest] = value.split(':');
+  const arg = rest.join(':');
+  if (kind === 'revoked' && arg) return { kind: 'revoked', clientName: arg.slice(0, 200) };
+  if (kind === 'revoked-all' && /^\d{1,6}$/.test(arg)) return { kind: 'revoked-all', count: Number(arg) };
+  return null;
+}

@@ -1,0 +1,134 @@
+/** The account page: this browser's session, the apps holding tokens, and revoking them. */
+import type { AccountSession } from '../../domain/account.js';
+import type { SsoSessionRecord } from '../../storage/types.js';
+import { deviceHint, exactTime, relativeTime } from './format.js';
+import { html, layout, type SafeHtml } from './html.js';
+
+/** What the page says after an action (post/redirect/get, carried by a short-lived cookie). */
+export type AccountNotice = { kind: 'revoked'; clientName: string } | { kind: 'revoked-all'; count: number };
+
+export interface AccountPageInput {
+  email: string;
+  name: string | null;
+  current: SsoSessionRecord;
+  sessions: AccountSession[];
+  csrfToken: string;
+  now: number;
+  notice?: AccountNotice | null;
+}
+
+function when(at: number, now: number): SafeHtml {
+  const iso = new Date(at).toISOString();
+  return html`<time datetime="${iso}">${relativeTime(at, now)}</time><span class="exact">${exactTime(at)}</span>`;
+}
+
+function meta(items: Array<[label: string, value: SafeHtml | string]>): SafeHtml {
+  return html`<dl class="meta">${items.map(([label, value]) => html`<div><dt>${label}</dt><dd>${value}</dd></div>`)}</dl>`;
+}
+
+function initial(name: string): string {
+  return (/[\p{L}\p{N}]/u.exec(name)?.[0] ?? '?').toUpperCase();
+}
+
+function noticeBanner(notice: AccountNotice | null | undefined): SafeHtml | string {
+  if (!notice) return '';
+  const text =
+    notice.kind === 'revoked'
+      ? html`<strong>${notice.clientName}</strong> was signed out. Its refresh token no longer works, and it must ask you to sign in again.`
+      : notice.count === 0
+        ? html`There were no apps to sign out.`
+        : html`<strong>${notice.count} ${notice.count === 1 ? 'app was' : 'apps were'}</strong> signed out. None of them can get new tokens until you sign in to them again.`;
+  return html`<div class="alert ok" role="status">${text}</div>`;
+}
+
+function currentSession(s: AccountPageInput): SafeHtml {
+  return html`<section class="card" aria-labelledby="this-browser">
+    <h2 id="this-browser" class="card-title">This browser</h2>
+    <div class="session">
+      <div class="avatar current" aria-hidden="true">✓</div>
+      <div class="session-main">
+        <p class="session-title">${deviceHint(s.current.userAgent)} <span class="badge ok">Current session</span></p>
+        <p class="session-sub">Signed in to Keyturn as ${s.email}</p>
+        ${meta([
+          ['Signed in', when(s.current.authTime, s.now)],
+          ['Expires', when(s.current.expiresAt, s.now)],
+        ])}
+      </div>
+      <form method="post" action="/signout" class="session-action">
+        <input type="hidden" name="csrf" value="${s.csrfToken}">
+        <button class="btn secondary small" type="submit">Sign out</button>
+      </form>
+    </div>
+  </section>`;
+}
+
+function sessionRow(session: AccountSession, s: AccountPageInput): SafeHtml {
+  const g = session.grant;
+  const sub = session.clientName === session.clientId ? deviceHint(g.userAgent) : html`${deviceHint(g.userAgent)} · <code>${session.clientId}</code>`;
+  return html`<li class="session" data-grant="${g.id}">
+    <div class="avatar" aria-hidden="true">${initial(session.clientName)}</div>
+    <div class="session-main">
+      <p class="session-title">${session.clientName}${session.viaThisBrowser ? html` <span class="badge">Signed in from this browser</span>` : ''}</p>
+      <p class="session-sub">${sub}</p>
+      ${meta([
+        ['Signed in', when(g.createdAt, s.now)],
+        ['Last used', when(g.lastUsedAt, s.now)],
+        ['Expires', when(g.expiresAt, s.now)],
+      ])}
+      <p class="scope">Access: ${g.scope.split(' ').map((sc) => html`<code>${sc}</code> `)}</p>
+    </div>
+    <form method="post" action="/account/sessions/${encodeURIComponent(g.id)}/revoke" class="session-action">
+      <input type="hidden" name="csrf" value="${s.csrfToken}">
+      <button class="btn danger small" type="submit" aria-label="Revoke ${session.clientName}, signed in ${relativeTime(g.createdAt, s.now)}">Revoke</button>
+    </form>
+  </li>`;
+}
+
+function appSessions(s: AccountPageInput): SafeHtml {
+  const list =
+    s.sessions.length === 0
+      ? html`<div class="empty"><p class="empty-title">No apps are signed in as you</p>
+          <p class="muted">When you let an app use your Keyturn account, it shows up here, and you can sign it out at any time.</p></div>`
+      : html`<ul class="sessions">${s.sessions.map((session) => sessionRow(session, s))}</ul>`;
+  return html`<section class="card" aria-labelledby="apps">
+    <h2 id="apps" class="card-title">Apps and devices <span class="count">${s.sessions.length}</span></h2>
+    <p class="muted card-lead">Each one holds a refresh token for your account. Revoke anything you do not recognise: it is signed out at once.</p>
+    ${list}
+  </section>`;
+}
+
+function revokeAll(s: AccountPageInput): SafeHtml | string {
+  if (s.sessions.length === 0) return '';
+  return html`<section class="card danger-zone" aria-labelledby="revoke-all">
+    <h2 id="revoke-all" class="card-title">Sign out of all apps</h2>
+    <p class="muted card-lead">Lost a device or shared a password? This signs out every app above at once. You stay signed in to Keyturn in this browser.</p>
+    <details class="confirm">
+      <summary class="btn danger">Revoke all…</summary>
+      <form method="post" action="/account/sessions/revoke-all" class="confirm-body">
+        <input type="hidden" name="csrf" value="${s.csrfToken}">
+        <p>All ${s.sessions.length} ${s.sessions.length === 1 ? 'app' : 'apps'} will have to ask you to sign in again.</p>
+        <button class="btn danger-solid" type="submit">Yes, revoke all ${s.sessions.length}</button>
+      </form>
+    </details>
+  </section>`;
+}
+
+/**
+ * The whole page.
+ *
+ * @example
+ * ```ts
+ * reply.type('text/html; charset=utf-8').send(accountPage({ email, name, current, sessions, csrfToken, now: kt.now() }));
+ * ```
+ */
+export function accountPage(s: AccountPageInput): string {
+  const body = html`<div class="page-head">
+      <h1>Sessions and devices</h1>
+      <p class="lead">Where your account${s.name ? html` (<strong>${s.name}</strong>)` : ''} is signed in right now. Times are shown in UTC.</p>
+    </div>
+    ${noticeBanner(s.notice)}
+    ${currentSession(s)}
+    ${appSessions(s)}
+    ${revokeAll(s)}`;
+  return layout({ title: 'Sessions and devices', body, signedInAs: s.email, csrfToken: s.csrfToken });
+}
