@@ -132,6 +132,8 @@ describe('refresh policies, retry-safe rotation and refresh lifetimes', () => {
     const short = await registerClient(s, 'short-rotator', { refreshPolicy: 'rotate', refreshTtlSec: 1000 });
     const first = await signInTokens(s, npsso, short);
     expect(first.refresh_token_expires_in).toBe(1000);
+    const end = (await s.kt.repo.findRefreshToken(sha256(first.refresh_token)))!.expiresAt;
+    expect(end).toBe(clock.now() + 1_000_000);
     let token = first.refresh_token;
     for (const expected of [700, 400, 100]) {
       clock.advance(300_000);
@@ -140,6 +142,8 @@ describe('refresh policies, retry-safe rotation and refresh lifetimes', () => {
       expect(next.body.refresh_token).not.toBe(token);
       expect(next.body.refresh_token_expires_in).toBe(expected);
       token = next.body.refresh_token as string;
+      // Each successor inherits the family's end, never a fresh lifetime.
+      expect((await s.kt.repo.findRefreshToken(sha256(token)))!.expiresAt).toBe(end);
     }
     clock.advance(100_000);
     expect(await refresh(s, short, token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
