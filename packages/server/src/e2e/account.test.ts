@@ -111,7 +111,7 @@ describe('the account page', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('No apps are signed in as you');
     expect(page.text).toContain('Safari on iPhone <span class="badge ok">Current session</span>');
-    expect(page.text).toContain('Signed in to Keyturn as ada@example.com');
+    expect(page.text).toContain('Signed in as <strong>Ada</strong> (ada@example.com).');
     expect(page.text).not.toContain('Revoke all');
     expect(page.text).not.toMatch(/style=|<script/i);
   });

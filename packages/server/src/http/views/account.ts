@@ -48,7 +48,7 @@ function currentSession(s: AccountPageInput): SafeHtml {
       <div class="avatar current" aria-hidden="true">✓</div>
       <div class="session-main">
         <p class="session-title">${deviceHint(s.current.userAgent)} <span class="badge ok">Current session</span></p>
-        <p class="session-sub">Signed in to Keyturn as ${s.email}</p>
+        <p class="session-sub">Your Keyturn sign-in on this device · times in UTC</p>
         ${meta([
           ['Signed in', when(s.current.authTime, s.now)],
           ['Expires', when(s.current.expiresAt, s.now)],
@@ -92,7 +92,7 @@ function appSessions(s: AccountPageInput): SafeHtml {
       : html`<ul class="sessions">${s.sessions.map((session) => sessionRow(session, s))}</ul>`;
   return html`<section class="card" aria-labelledby="apps">
     <h2 id="apps" class="card-title">Apps and devices <span class="count">${s.sessions.length}</span></h2>
-    <p class="muted card-lead">Each one holds a refresh token for your account. Revoke anything you do not recognise: it is signed out at once.</p>
+    ${s.sessions.length === 0 ? '' : html`<p class="muted card-lead">Each of these can get new access tokens for you. Revoking one signs it out at once.</p>`}
     ${list}
   </section>`;
 }
@@ -124,7 +124,7 @@ function revokeAll(s: AccountPageInput): SafeHtml | string {
 export function accountPage(s: AccountPageInput): string {
   const body = html`<div class="page-head">
       <h1>Sessions and devices</h1>
-      <p class="lead">Where your account${s.name ? html` (<strong>${s.name}</strong>)` : ''} is signed in right now. Times are shown in UTC.</p>
+      <p class="lead">Signed in as <strong>${s.name ?? s.email}</strong>${s.name ? html` (${s.email})` : ''}. Check where your account is in use, and sign out anything you do not recognise.</p>
     </div>
     ${noticeBanner(s.notice)}
     ${currentSession(s)}

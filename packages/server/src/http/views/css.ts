@@ -44,7 +44,7 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f
 .page-head .lead{margin:0}
 .main>.card+.card{margin-top:20px}
 .card-title{display:flex;align-items:center;gap:8px;font-size:17px;margin:0 0 4px}
-.card-lead{margin:0 0 8px;font-size:15px}
+.card-lead{margin:0 0 14px;font-size:15px}
 .count{display:inline-block;min-width:24px;padding:1px 8px;border-radius:999px;background:#eef1f6;color:var(--muted);font-size:13px;font-weight:600;text-align:center}
 .sessions{list-style:none;margin:0;padding:0}
 .session{display:flex;gap:16px;align-items:flex-start;padding:18px 0;border-top:1px solid var(--line)}
@@ -52,9 +52,9 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f
 .avatar{flex:none;display:flex;align-items:center;justify-content:center;width:40px;height:40px;border-radius:10px;background:#e8eefc;color:var(--brand);font-weight:700;font-size:17px}
 .avatar.current{background:var(--ok-bg);color:var(--ok)}
 .session-main{flex:1;min-width:0}
-.session-title{margin:0;font-weight:600;font-size:16px;overflow-wrap:anywhere}
+.session-title{display:flex;flex-wrap:wrap;align-items:center;gap:4px 8px;margin:0;font-weight:600;font-size:16px;overflow-wrap:anywhere}
 .session-sub{margin:2px 0 0;color:var(--muted);font-size:14px;overflow-wrap:anywhere}
-.badge{display:inline-block;vertical-align:1px;margin-left:6px;padding:1px 8px;border-radius:999px;background:#e8eefc;color:var(--brand);font-size:12px;font-weight:600}
+.badge{display:inline-block;padding:1px 8px;border-radius:999px;background:#e8eefc;color:var(--brand);font-size:12px;font-weight:600}
 .badge.ok{background:var(--ok-bg);color:var(--ok)}
 .meta{display:grid;grid-template-columns:repeat(auto-fit,minmax(150px,1fr));gap:10px 20px;margin:12px 0 0}
 .meta div{min-width:0}
@@ -71,7 +71,7 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f
 .btn.danger:hover{background:var(--bad-bg)}
 .btn.danger-solid{background:var(--bad);color:#fff}
 .danger-zone{border-color:#f5d0cb}
-.confirm{margin-top:8px}
+.confirm{margin-top:4px}
 .confirm summary{list-style:none;display:inline-block}
 .confirm summary::-webkit-details-marker{display:none}
 .confirm[open] summary{display:none}
