@@ -154,7 +154,9 @@ describe('refresh policies, retry-safe rotation and refresh lifetimes', () => {
     const first = await signInTokens(s, npsso, short);
     clock.advance(599_000);
     expect(await refresh(s, short, first.refresh_token)).toMatchObject({ status: 200, body: { refresh_token: first.refresh_token, refresh_token_expires_in: 1 } });
+    expect(await introspect(s, short, first.refresh_token)).toMatchObject({ active: true, exp: Math.floor(clock.now() / 1000) + 1 });
     clock.advance(1_000);
+    expect(await introspect(s, short, first.refresh_token)).toEqual({ active: false });
     expect(await refresh(s, short, first.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
