@@ -104,6 +104,14 @@ describe('the account page', () => {
     expect((await b.page()).status).toBe(200);
   });
 
+  it('sends a revoke from someone not signed in to the sign-in page and revokes nothing', async () => {
+    const b = new Browser(s.url);
+    const res = await b.post('/account/sessions/some-grant/revoke', { csrf: 'x' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/signin?return_to=%2Faccount');
+    expect((await b.post('/account/sessions/revoke-all', {})).status).toBe(303);
+  });
+
   it('shows an empty state and this browser when no app is signed in', async () => {
     const b = new Browser(s.url);
     await b.signIn('ada@example.com');

@@ -24,7 +24,7 @@ export function relativeTime(at: number, now: number): string {
   const diff = at - now;
   if (Math.abs(diff) < 45_000) return 'just now';
   for (const [unit, ms] of UNITS) {
-    if (Math.abs(diff) >= ms || unit === 'minute') return relativeFormat.format(Math.round(diff / ms), unit);
+    if (Math.abs(diff) >= ms || unit === 'minute') return relativeFormat.format(Math.sign(diff) * Math.round(Math.abs(diff) / ms), unit);
   }
   return 'just now';
 }
