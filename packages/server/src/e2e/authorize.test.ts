@@ -3,7 +3,7 @@
  * scope limits, state and nonce, PKCE for public clients, offline access, and what happens
  * without a signed-in person.
  */
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { PSN, authorize, basic, codeFrom, pkcePair, tokenRequest } from './lib.js';
@@ -24,7 +24,7 @@ describe('the authorization endpoint', () => {
     await s.addClient({ id: web.id, secret: web.secret, redirectUris: [web.redirect, 'http://127.0.0.1:9999/cb'], scope: 'openid email profile offline_access' });
     await s.addClient({ id: mobile.id, public: true, redirectUris: [mobile.redirect], scope: 'openid offline_access' });
     npsso = await s.signIn('ada@example.com', 'correct horse battery');
-    jwks = createLocalJWKSet(await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json());
+    jwks = createLocalJWKSet((await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
   });
   afterAll(() => s.close());
 

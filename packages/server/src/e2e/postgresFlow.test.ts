@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../app.js';
 import { loadConfig } from '../config.js';
@@ -48,7 +48,7 @@ describe('the seed flow on PostgreSQL, across two server processes', () => {
     const first = await tokenRequest(a.url, { code: codeFrom(location), redirect_uri: PSN.redirectUri, grant_type: 'authorization_code', token_format: 'jwt' }, psn);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: PSN.scope, refresh_token_expires_in: 60 * 86400 });
-    const jwks = createLocalJWKSet(await (await fetch(`${a.url}/api/authz/v3/oauth/jwks`)).json());
+    const jwks = createLocalJWKSet((await (await fetch(`${a.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
     await jwtVerify(first.body.access_token as string, jwks, { issuer: a.issuer, typ: 'at+jwt' });
     await jwtVerify(first.body.id_token as string, jwks, { issuer: a.issuer, audience: PSN.clientId });
 
@@ -78,7 +78,7 @@ describe('the seed flow on PostgreSQL, across two server processes', () => {
     const onA = await tokenRequest(a.url, { refresh_token: first.body.refresh_token as string, grant_type: 'refresh_token' }, psn);
     expect(onA.status).toBe(200);
     // A's JWKS verifies what B signed.
-    const jwks = createLocalJWKSet(await (await fetch(`${a.url}/api/authz/v3/oauth/jwks`)).json());
+    const jwks = createLocalJWKSet((await (await fetch(`${a.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
     const verified = await jwtVerify(onB.body.access_token as string, jwks, { typ: 'at+jwt' });
     expect(verified.payload.client_id).toBe(PSN.clientId);
     expect(decodeProtectedHeader(onB.body.access_token as string).kid).toBe(decodeProtectedHeader(onA.body.access_token as string).kid);

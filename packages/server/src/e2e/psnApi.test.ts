@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import {
   exchangeAccessCodeForAuthTokens,
   exchangeCodeForAccessToken,
@@ -63,7 +63,7 @@ describe('psn-api against Keyturn', () => {
     expect(tokens.scope).toBe(PSN.scope);
     expect(tokens.refreshTokenExpiresIn).toBe(60 * DAY);
     expect(tokens.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const jwks = createLocalJWKSet(await (await realFetch(`${s.url}/api/authz/v3/oauth/jwks`)).json());
+    const jwks = createLocalJWKSet((await (await realFetch(`${s.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
     const at = await jwtVerify(tokens.accessToken, jwks, { issuer: s.issuer, typ: 'at+jwt', currentDate: new Date(clock.ms) });
     expect(at.payload).toMatchObject({ client_id: PSN.clientId, aud: PSN.clientId, scope: PSN.scope, iat: clock.ms / 1000 });
     // token_format=jwt: PlayStation sends an ID token even without scope openid.

@@ -95,7 +95,7 @@ describe('signing in on the form', () => {
     const form = await request(`${s.url}/signin`);
     const seed = cookieValue(setCookies(form), 'kt_csrf')!;
     const valid = /name="csrf" value="([^"]+)"/.exec(form.body)![1]!;
-    const attempts = [
+    const attempts: Array<{ cookie: string; fields: Record<string, string> }> = [
       { cookie: '', fields: { email: 'ada@example.com', password: PASSWORD } },
       { cookie: `kt_csrf=${seed}`, fields: { email: 'ada@example.com', password: PASSWORD } },
       { cookie: `kt_csrf=${seed}`, fields: { email: 'ada@example.com', password: PASSWORD, csrf: 'forged' } },
