@@ -31,5 +31,8 @@ export function pick<K extends string>(params: unknown, names: readonly K[]): Re
 export function safeReturnTo(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 4096) return undefined;
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return undefined;
+  // Browsers drop tabs and newlines inside URLs ("/\t/evil.example" is "//evil.example"), and a
+  // control character cannot go in a Location header at all.
+  if (/[\x00-\x1f\x7f\\]/.test(value)) return undefined;
   return value;
 }
