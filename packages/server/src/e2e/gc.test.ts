@@ -248,6 +248,25 @@ describe('a housekeeping pass', () => {
   });
 });
 
+describe('the housekeeping timer', () => {
+  it('does not run when gcIntervalSec is 0, and stops when the server closes', async () => {
+    const off = await startTestServer({ config: { gcIntervalSec: 0 } });
+    const on = await startTestServer({ config: { gcIntervalSec: 1 } });
+    const offCalls = vi.spyOn(off.kt.repo, 'deleteExpired');
+    const onCalls = vi.spyOn(on.kt.repo, 'deleteExpired');
+    try {
+      await vi.waitFor(() => expect(onCalls).toHaveBeenCalled(), { timeout: 3000, interval: 50 });
+      await on.close();
+      const atClose = onCalls.mock.calls.length;
+      await new Promise((r) => setTimeout(r, 1300));
+      expect(onCalls.mock.calls.length).toBe(atClose);
+      expect(offCalls).not.toHaveBeenCalled();
+    } finally {
+      await off.close();
+    }
+  });
+});
+
 describe('keyturn gc: usage', () => {
   it('prints help and exits 2 on a bad batch size or an unknown flag', async () => {
     const s = await server('sqlite', { config: { gcIntervalSec: 0 } });
