@@ -72,4 +72,23 @@ describe.skipIf(!available)('signing in with a real browser', () => {
     expect(cookie!.expires * 1000 - Date.now()).toBeGreaterThan(59 * 86_400_000);
     await page.close();
   });
+
+  it('comes back to the authorize request after signing in, and lands on the client with a code', async () => {
+    await browser.clearCookies();
+    const redirect = `${s.url}/client-callback`;
+    await s.addClient({ id: 'browser-app', secret: 'browser-app-secret-0123', redirectUris: [redirect], scope: 'openid' });
+    const page = await browser.newPage();
+    const query = new URLSearchParams({ client_id: 'browser-app', redirect_uri: redirect, response_type: 'code', scope: 'openid', state: 'from-the-browser' });
+    await page.goto(`${s.url}/api/authz/v3/oauth/authorize?${query.toString()}`);
+    expect(new URL(page.url()).pathname).toBe('/signin');
+    await page.fill('input[name=email]', 'ada@example.com');
+    await page.fill('input[name=password]', 'correct horse battery');
+    await Promise.all([page.waitForURL(/\/client-callback\?/), page.click('button[type=submit]')]);
+    const landed = new URL(page.url());
+    expect(landed.origin + landed.pathname).toBe(redirect);
+    expect(landed.searchParams.get('code')).toMatch(/^v3\.[A-Za-z0-9_-]{43}$/);
+    expect(landed.searchParams.get('state')).toBe('from-the-browser');
+    expect(landed.searchParams.get('iss')).toBe(s.issuer);
+    await page.close();
+  });
 });

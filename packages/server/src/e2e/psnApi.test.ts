@@ -97,6 +97,19 @@ describe('psn-api against Keyturn', () => {
     expect(replay.accessToken).toBeUndefined();
   });
 
+  it('stops refreshing once the 60 days run out, and the npsso expires with them', async () => {
+    const tokens = await exchangeAccessCodeForAuthTokens(await exchangeNpssoForAccessCode(npsso));
+    clock.ms += 60 * DAY * 1000 - 1000;
+    const last = await exchangeRefreshTokenForAuthTokens(tokens.refreshToken);
+    expect(last.refreshToken).toBe(tokens.refreshToken);
+    expect(last.refreshTokenExpiresIn).toBe(1);
+    clock.ms += 1000;
+    const expired = await exchangeRefreshTokenForAuthTokens(tokens.refreshToken);
+    expect(expired.accessToken).toBeUndefined();
+    expect(expired.refreshToken).toBeUndefined();
+    await expect(exchangeNpssoForAccessCode(npsso)).rejects.toThrow(/Is your NPSSO code valid/);
+  });
+
   it('makes psn-api throw its own "is your NPSSO valid" error for an unknown npsso', async () => {
     await expect(exchangeNpssoForAccessCode('x'.repeat(64))).rejects.toThrow(/Is your NPSSO code valid/);
   });

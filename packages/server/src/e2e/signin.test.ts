@@ -192,6 +192,14 @@ describe('signing in on the form', () => {
     expect(codeFrom(back.headers.location!)).toMatch(/^v3\./);
   });
 
+  it('escapes return_to on the form (no markup injection)', async () => {
+    const evil = '/x"><script>alert(1)</script><input value="';
+    const page = await request(`${s.url}/signin?${new URLSearchParams({ return_to: evil }).toString()}`);
+    expect(page.status).toBe(200);
+    expect(page.body).not.toContain('<script>');
+    expect(page.body).toContain('name="return_to" value="/x&#34;&#62;&#60;script&#62;');
+  });
+
   it('never follows a return_to that leaves the site', async () => {
     // Browsers drop tabs and newlines from URLs: "/\t/evil.example" is "//evil.example" to them.
     for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\nSet-Cookie: a=b', '/x\u0000y']) {
