@@ -1,6 +1,5 @@
 /** `grant_type=authorization_code`: a single-use code, with PKCE, becomes a grant and its tokens. */
-import { randomUUID } from 'node:crypto';
-import type { ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
+import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
@@ -22,15 +21,13 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   if (!input.code) throw new OAuthError('invalid_request', 'code is required');
   if (input.code.length > 256) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   const now = kt.now();
-  const consumed = await kt.repo.consumeAuthCode(sha256Hex(input.code), now);
+  const codeHash = sha256Hex(input.code);
+  const consumed = await kt.repo.consumeAuthCode(codeHash, now);
   if (!consumed) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   const { code, firstUse } = consumed;
   if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
   if (!firstUse) {
-    // RFC 6749 4.1.2: a code used twice revokes what the first use issued, even when the
-    // first use is still running and has not linked its grant to the code yet.
-    const grantId = code.grantId ?? (await grantOfFirstUse(kt, sha256Hex(input.code), code.consumedAt));
-    if (grantId) await kt.repo.revokeGrant(grantId, kt.now(), 'authorization_code_reuse');
+    await revokeFirstUse(kt, code, grantIdForCode(codeHash));
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
@@ -52,7 +49,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
 
   const refreshLifetime = (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
   const grant: GrantRecord = {
-    id: randomUUID(),
+    id: grantIdForCode(codeHash),
     clientId: client.id,
     userId: user.id,
     ssoSessionId: code.ssoSessionId,
@@ -79,7 +76,13 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
       successorHash: null,
     };
   }
-  await kt.repo.createGrant(grant, refreshRecord, sha256Hex(input.code));
+  try {
+    await kt.repo.createGrant(grant, refreshRecord, codeHash);
+  } catch (err) {
+    // A replay got there first and left a revoked grant under this id.
+    if (await kt.repo.getGrant(grant.id)) throw new OAuthError('invalid_grant', 'the authorization code was already used');
+    throw err;
+  }
 
   const scopes = code.scope.split(' ');
   const minted = await mintTokens(kt, {
@@ -93,23 +96,47 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   return tokenResponse(minted, code.scope, refresh, now);
 }
 
-/** How long a replay waits for a concurrent first use to link its grant, and how recent that first use must be. */
-const FIRST_USE_WAIT_MS = 2_000;
-const FIRST_USE_POLL_MS = 20;
+/**
+ * The grant a code turns into has an id derived from the code, so that a replay can name it
+ * even while the first use is still running and has not stored it yet.
+ */
+export function grantIdForCode(codeHash: string): string {
+  return sha256Hex(`grant:${codeHash}`).slice(0, 32);
+}
+
+const REUSE = 'authorization_code_reuse';
 
 /**
- * The grant of a code's first use that is still in flight (consumed a moment ago, grant not yet
- * linked): polls the code until the grant appears. `null` for a first use that ended without a
- * grant (wrong verifier, expired code) or long ago.
+ * RFC 6749 4.1.2: a replayed code revokes what its first use issued. Either the grant exists
+ * and is revoked now, or a revoked grant is stored under its id first, so the first use's
+ * insert fails and it issues nothing. Uniqueness of the id decides the race; nobody waits.
  */
-async function grantOfFirstUse(kt: Keyturn, codeHash: string, consumedAt: number | null): Promise<string | null> {
-  if (consumedAt === null || kt.now() - consumedAt > FIRST_USE_WAIT_MS) return null;
-  const deadline = Date.now() + FIRST_USE_WAIT_MS;
-  while (Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, FIRST_USE_POLL_MS));
-    // Consuming a consumed code changes nothing and returns it as it is now.
-    const again = await kt.repo.consumeAuthCode(codeHash, kt.now());
-    if (again?.code.grantId) return again.code.grantId;
+async function revokeFirstUse(kt: Keyturn, code: AuthCodeRecord, grantId: string): Promise<void> {
+  const now = kt.now();
+  if (await kt.repo.revokeGrant(grantId, now, REUSE)) return;
+  if (await kt.repo.getGrant(grantId)) return; // already revoked by an earlier replay
+  try {
+    await kt.repo.createGrant(
+      {
+        id: grantId,
+        clientId: code.clientId,
+        userId: code.userId,
+        ssoSessionId: code.ssoSessionId,
+        scope: code.scope,
+        authTime: code.authTime,
+        createdAt: now,
+        // Long enough that a first use still in flight finds it; gc removes it afterwards.
+        expiresAt: Math.max(code.expiresAt, now) + 3_600_000,
+        lastUsedAt: now,
+        revokedAt: now,
+        revokedReason: REUSE,
+        userAgent: null,
+      },
+      null,
+      null,
+    );
+  } catch {
+    // The first use stored its grant between our two steps: revoke it.
+    await kt.repo.revokeGrant(grantId, kt.now(), REUSE);
   }
-  return null;
 }
