@@ -25,10 +25,14 @@ export interface PublicJwk extends JWK {
 
 /** How long a running server trusts its cached view of the keys before re-reading the store (default). */
 const RELOAD_MS = 30_000;
+/** Least time between two re-reads forced by tokens naming an unknown key. */
+const FORCED_RELOAD_MIN_MS = 1_000;
 
 export class KeyRing {
   private cache: { loadedAt: number; active: ActiveKey | null; publics: PublicJwk[] } | null = null;
   private pending: Promise<void> | null = null;
+  /** Monotonic time (performance.now) of the last re-read forced by an unknown kid. */
+  private lastForcedReload = -Infinity;
 
   constructor(
     private readonly repo: Repository,
@@ -84,8 +88,19 @@ export class KeyRing {
     return state.active;
   }
 
-  /** The public keys to publish (active and retired). */
-  async publicJwks(): Promise<PublicJwk[]> {
+  /**
+   * The public keys to publish (active and retired). With `kid` (a token being verified): when
+   * no cached key has it, re-read the store first, since another process may have just rotated
+   * to it. Such forced re-reads happen at most once a second, so tokens with made-up kids
+   * cannot turn every request into a database read.
+   */
+  async publicJwks(kid?: string): Promise<PublicJwk[]> {
+    const publics = (await this.state()).publics;
+    if (kid === undefined || publics.some((k) => k.kid === kid)) return publics;
+    const now = performance.now();
+    if (now - this.lastForcedReload < FORCED_RELOAD_MIN_MS) return publics;
+    this.lastForcedReload = now;
+    await this.reload();
     return (await this.state()).publics;
   }
 

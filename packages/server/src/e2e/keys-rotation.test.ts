@@ -151,6 +151,42 @@ describe('signing key rotation', () => {
   });
 });
 
+describe('two servers on one database, one of them rotates', () => {
+  it('verifies on the other server, at once, tokens signed with the key it has not cached yet (regression: introspection said inactive for up to 30 s)', async () => {
+    const clock = Date.now();
+    const config = { issuer: 'http://keyturn.test', issuerFromAddress: false, gcIntervalSec: 0 };
+    // Default key cache (30 s) and a frozen clock: only the unknown kid can make `a` re-read its keys.
+    const a = await startTestServer({ now: () => clock, config });
+    const b = await startTestServer({ now: () => clock, config: { ...config, database: a.database } });
+    try {
+      await a.addUser('ada@example.com', PASSWORD);
+      await a.addClient({ id: PSN.clientId, secret: PSN.clientSecret, redirectUris: [PSN.redirectUri], scope: `${PSN.scope} openid` });
+      const npsso = await a.signIn('ada@example.com', PASSWORD);
+      const oldKid = decodeProtectedHeader((await issueTokens(a, npsso)).access).kid;
+      const rotated = await b.kt.keys.rotate('EdDSA');
+      const fresh = await issueTokens(b, npsso);
+      expect(decodeProtectedHeader(fresh.access).kid).toBe(rotated.kid);
+      expect(rotated.kid).not.toBe(oldKid);
+
+      const info = await fetch(`${a.url}/api/authz/v3/oauth/userinfo`, { headers: { authorization: `Bearer ${fresh.access}` } });
+      expect(info.status).toBe(200);
+      expect(((await info.json()) as { sub: string }).sub).toMatch(/^[0-9a-f-]{36}$/);
+      const introspection = await fetch(`${a.url}/api/authz/v3/oauth/introspect`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(PSN.clientId, PSN.clientSecret) },
+        body: new URLSearchParams({ token: fresh.access }).toString(),
+      });
+      expect(await introspection.json()).toMatchObject({ active: true, client_id: PSN.clientId });
+      // Having re-read, `a` now publishes and signs with the new key as well.
+      expect((await jwks(a)).keys.map((k) => k.kid).sort()).toEqual([oldKid, rotated.kid].sort());
+      expect(decodeProtectedHeader((await issueTokens(a, npsso)).access).kid).toBe(rotated.kid);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
+
 describe('periodic housekeeping prunes retired keys while serving', () => {
   it('drops an expired retired key without any command, on the gc timer', async () => {
     let clock = Date.now();

@@ -3,7 +3,7 @@
  * published key, algorithms pinned to ours, `typ: at+jwt`, issuer, expiry, and the grant and
  * the token itself not revoked.
  */
-import { createLocalJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
 import type { GrantRecord } from '../../storage/types.js';
 import type { Keyturn } from '../context.js';
 
@@ -25,7 +25,8 @@ export interface VerifiedAccessToken {
 /** The verified token, or `null` for anything invalid, expired or revoked (callers answer without saying which). */
 export async function verifyAccessToken(kt: Keyturn, token: string): Promise<VerifiedAccessToken | null> {
   if (token.length > 8192 || token.split('.').length !== 3) return null;
-  const jwks = createLocalJWKSet({ keys: await kt.keys.publicJwks() });
+  // Naming the kid lets the key ring pick up a key another process has just rotated to.
+  const jwks = createLocalJWKSet({ keys: await kt.keys.publicJwks(headerKid(token)) });
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, jwks, {
@@ -43,4 +44,13 @@ export async function verifyAccessToken(kt: Keyturn, token: string): Promise<Ver
   const [grant, revoked] = await Promise.all([kt.repo.getGrant(claims.sid), kt.repo.isAccessTokenRevoked(claims.jti)]);
   if (!grant || grant.revokedAt !== null || revoked) return null;
   return { claims, grant };
+}
+
+function headerKid(token: string): string | undefined {
+  try {
+    const { kid } = decodeProtectedHeader(token);
+    return typeof kid === 'string' && kid.length <= 128 ? kid : undefined;
+  } catch {
+    return undefined;
+  }
 }
