@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { createPostgresStore } from './postgres.js';
 import { createRedisStore } from './redis.js';
 import { createSqliteStore } from './sqlite.js';
-import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from './test-support/backends.js';
+import { TEST_PG_ADMIN_URL, TEST_REDIS_URL, dropTestDatabase } from './test-support/backends.js';
 
 describe('stores given an existing connection', () => {
   it('SQLite: uses the given db and leaves it open on close()', async () => {
@@ -43,8 +43,8 @@ describe('stores given an existing connection', () => {
       expect((await pool.query('SELECT value FROM mine WHERE key = $1', ['alice'])).rows).toEqual([{ value: 'v' }]);
     } finally {
       await pool.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
       await admin.end();
+      await dropTestDatabase(database);
     }
   });
 

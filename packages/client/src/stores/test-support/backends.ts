@@ -113,8 +113,33 @@ export function postgresBackend(): Backend {
     'postgres',
     (ns) => ({ kind: 'postgres', url: url.toString(), table: `t_${ns}` }),
     () => admin(`CREATE DATABASE ${database}`),
-    () => admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`),
+    () => dropTestDatabase(database),
   );
+}
+
+/**
+ * Drops a test database once the connections of closed pools have gone. `pool.end()` can
+ * resolve before the server has seen the sockets close; dropping WITH (FORCE) at that moment
+ * sends those clients a FATAL that nobody listens for any more (an unhandled error in the
+ * run), so FORCE is only the last resort.
+ */
+export async function dropTestDatabase(database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+  await client.connect();
+  try {
+    for (let attempt = 0; attempt < 40; attempt += 1) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${database}`);
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== '55006') throw err; // 55006: still in use
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+    await client.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
 }
 
 export function redisBackend(): Backend {
