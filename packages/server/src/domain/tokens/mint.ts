@@ -32,38 +32,31 @@ export async function mintTokens(kt: Keyturn, input: MintInput): Promise<Minted>
   const now = Math.floor(kt.now() / 1000);
   const ttl = kt.config.accessTokenTtlSec;
   const scopes = input.scope.split(' ');
-  const accessToken = await new SignJWT({ client_id: input.clientId, scope: input.scope, sid: input.grant.id, auth_time: Math.floor(input.grant.authTime / 1000) })
-    .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt' })
-    .setIssuer(kt.config.issuer)
-    .setSubject(input.user.id)
-    .setAudience(input.clientId)
-    .setIssuedAt(now)
-    .setExpirationTime(now + ttl)
+  const authTime = Math.floor(input.grant.authTime / 1000);
+  // Both tokens: same issuer, subject, audience (the client), lifetime and key.
+  const sign = (claims: Record<string, unknown>, typ: string) =>
+    new SignJWT(claims)
+      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ })
+      .setIssuer(kt.config.issuer)
+      .setSubject(input.user.id)
+      .setAudience(input.clientId)
+      .setIssuedAt(now)
+      .setExpirationTime(now + ttl);
+
+  const accessToken = await sign({ client_id: input.clientId, scope: input.scope, sid: input.grant.id, auth_time: authTime }, 'at+jwt')
     .setJti(randomUUID())
     .sign(key.privateKey);
 
   let idToken: string | null = null;
   if (input.withIdToken) {
-    const claims: Record<string, unknown> = {
-      auth_time: Math.floor(input.grant.authTime / 1000),
-      at_hash: atHash(accessToken, key.alg),
-      azp: input.clientId,
-      sid: input.grant.id,
-    };
+    const claims: Record<string, unknown> = { auth_time: authTime, at_hash: atHash(accessToken, key.alg), azp: input.clientId, sid: input.grant.id };
     if (input.nonce) claims.nonce = input.nonce;
     if (scopes.includes('email')) {
       claims.email = input.user.email;
       claims.email_verified = false;
     }
     if (scopes.includes('profile') && input.user.name) claims.name = input.user.name;
-    idToken = await new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'JWT' })
-      .setIssuer(kt.config.issuer)
-      .setSubject(input.user.id)
-      .setAudience(input.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttl)
-      .sign(key.privateKey);
+    idToken = await sign(claims, 'JWT').sign(key.privateKey);
   }
   return { accessToken, idToken, expiresIn: ttl };
 }

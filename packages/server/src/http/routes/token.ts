@@ -1,22 +1,15 @@
 /** `POST /api/authz/v3/oauth/token`: authorization_code and refresh_token grants, form body only. */
 import type { FastifyInstance } from 'fastify';
-import { authenticateClient } from '../../domain/clients.js';
 import type { Keyturn } from '../../domain/context.js';
 import { PATHS } from '../../domain/discovery.js';
 import { OAuthError } from '../../domain/errors.js';
 import { exchangeCode } from '../../domain/tokens/exchangeCode.js';
 import { refreshTokens } from '../../domain/tokens/refresh.js';
-import { isFormRequest, readForm } from '../lib/form.js';
+import { readClientForm } from '../lib/form.js';
 
 export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
   app.post(PATHS.token, async (request, reply) => {
-    if (!isFormRequest(request)) throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
-    const form = readForm(request, ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'client_id', 'client_secret', 'token_format']);
-    const { client } = await authenticateClient(kt, {
-      authorization: request.headers.authorization,
-      clientId: form.client_id,
-      clientSecret: form.client_secret,
-    });
+    const { client, form } = await readClientForm(kt, request, ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'token_format']);
     let body;
     switch (form.grant_type) {
       case 'authorization_code':
