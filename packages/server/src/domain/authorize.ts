@@ -28,6 +28,8 @@ export interface AuthorizeParams {
 export interface ValidatedClientRequest {
   client: ClientRecord;
   redirectUri: string;
+  /** False when the request left redirect_uri out and the client's only one was used. */
+  redirectUriGiven: boolean;
   state: string | undefined;
 }
 
@@ -47,7 +49,7 @@ export async function validateClientAndRedirect(kt: Keyturn, params: AuthorizePa
     // Exact string match, custom schemes included (RFC 9700 2.1).
     throw new AuthorizePageError('Unregistered redirect URI', 'The redirect URI is not registered for this application.');
   }
-  return { client, redirectUri, state: params.state };
+  return { client, redirectUri, redirectUriGiven: params.redirect_uri !== undefined, state: params.state };
 }
 
 export interface CodeIssued {
@@ -93,6 +95,7 @@ export async function issueCode(kt: Keyturn, req: ValidatedClientRequest, params
     userId: sso.user.id,
     ssoSessionId: sso.session.id,
     redirectUri: req.redirectUri,
+    redirectUriGiven: req.redirectUriGiven,
     scope: formatScope(requested),
     nonce: params.nonce ?? null,
     codeChallenge: challenge,

@@ -139,7 +139,7 @@ describe('the authorization endpoint', () => {
     ];
     for (const [extra, offline] of cases) {
       const { location } = await authorize(s.url, npsso, { ...base, ...extra });
-      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: codeFrom(location) }, basic(web.id, web.secret));
+      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: web.redirect, code: codeFrom(location) }, basic(web.id, web.secret));
       expect(res.status).toBe(200);
       if (offline) {
         expect(res.body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);

@@ -60,9 +60,9 @@ describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
   it('refuses a code the second time and revokes what the first use issued', async () => {
     const code = codeFrom((await authorize(s.url, npsso, { client_id: PSN.clientId, redirect_uri: PSN.redirectUri, response_type: 'code', scope: PSN.scope, access_type: 'offline' })).location);
     const auth = basic(PSN.clientId, PSN.clientSecret);
-    const first = await tokenRequest(s.url, { code, grant_type: 'authorization_code' }, auth);
+    const first = await tokenRequest(s.url, { code, grant_type: 'authorization_code', redirect_uri: PSN.redirectUri }, auth);
     expect(first.status).toBe(200);
-    const second = await tokenRequest(s.url, { code, grant_type: 'authorization_code' }, auth);
+    const second = await tokenRequest(s.url, { code, grant_type: 'authorization_code', redirect_uri: PSN.redirectUri }, auth);
     expect(second).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const refresh = await tokenRequest(s.url, { refresh_token: first.body.refresh_token as string, grant_type: 'refresh_token' }, auth);
     expect(refresh).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });

@@ -101,7 +101,7 @@ async function seedExpired(s: TestServer, userId: string, clientId: string, at: 
   };
   await chunk(n.codes, () =>
     repo.createAuthCode({
-      codeHash: hex(), clientId, userId, ssoSessionId: null, redirectUri: REDIRECT, scope: 'openid', nonce: null, codeChallenge: null,
+      codeHash: hex(), clientId, userId, ssoSessionId: null, redirectUri: REDIRECT, redirectUriGiven: true, scope: 'openid', nonce: null, codeChallenge: null,
       codeChallengeMethod: null, offline: true, authTime: at, createdAt: at, expiresAt, consumedAt: null, grantId: null,
     }),
   );

@@ -38,7 +38,7 @@ describe('keys at rest', () => {
     await addClient(first.kt, { id: CLIENT.id, secret: CLIENT.secret, redirectUris: [CLIENT.redirect], scope: 'openid offline_access' });
     const npsso = await signInThroughForm(first.url, 'ada@example.com', 'correct horse battery');
     const { location } = await authorize(first.url, npsso, { client_id: CLIENT.id, redirect_uri: CLIENT.redirect, response_type: 'code', scope: 'openid offline_access' });
-    const res = await tokenRequest(first.url, { grant_type: 'authorization_code', code: codeFrom(location) }, basic(CLIENT.id, CLIENT.secret));
+    const res = await tokenRequest(first.url, { grant_type: 'authorization_code', redirect_uri: CLIENT.redirect, code: codeFrom(location) }, basic(CLIENT.id, CLIENT.secret));
     expect(res.status).toBe(200);
     tokens = res.body as typeof tokens;
   });

@@ -90,7 +90,7 @@ describe('the seed flow on PostgreSQL, across two server processes', () => {
   it('rotates across processes and revokes the family when a spent token comes back on the other one', async () => {
     const auth = basic(ROTATING.id, ROTATING.secret);
     const { location } = await authorize(a.url, npsso, { client_id: ROTATING.id, redirect_uri: ROTATING.redirect, response_type: 'code', scope: 'openid offline_access' });
-    const first = await tokenRequest(a.url, { grant_type: 'authorization_code', code: codeFrom(location) }, auth);
+    const first = await tokenRequest(a.url, { grant_type: 'authorization_code', redirect_uri: ROTATING.redirect, code: codeFrom(location) }, auth);
     const r0 = first.body.refresh_token as string;
     const second = await tokenRequest(b.url, { grant_type: 'refresh_token', refresh_token: r0 }, auth);
     expect(second.status).toBe(200);

@@ -50,9 +50,9 @@ describe('the token endpoint', () => {
     const { verifier, challenge } = pkcePair();
     const { location } = await authorize(s.url, npsso, { client_id: MOBILE.id, redirect_uri: MOBILE.redirect, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' });
     const code = codeFrom(location);
-    const withSecret = await tokenRequest(s.url, { grant_type: 'authorization_code', code, client_id: MOBILE.id, client_secret: 'made-up-secret-0123456', code_verifier: verifier });
+    const withSecret = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: MOBILE.redirect, code, client_id: MOBILE.id, client_secret: 'made-up-secret-0123456', code_verifier: verifier });
     expect(withSecret).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code, client_id: MOBILE.id, code_verifier: verifier });
+    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: MOBILE.redirect, code, client_id: MOBILE.id, code_verifier: verifier });
     expect(res.status).toBe(200);
     expect(res.body.access_token).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
   });
@@ -85,6 +85,20 @@ describe('the token endpoint', () => {
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
+  it('refuses a code exchange without redirect_uri when the authorization request had one (RFC 6749 4.1.3)', async () => {
+    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: await webCode() }, basic(WEB.id, WEB.secret));
+    expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    expect(res.body.error_description).toMatch(/redirect_uri is required/);
+  });
+
+  it('lets the token request leave redirect_uri out when the authorization request did too', async () => {
+    const { location } = await authorize(s.url, npsso, { client_id: WEB.id, response_type: 'code', scope: 'openid' });
+    expect(location?.startsWith(`${WEB.redirect}?code=`)).toBe(true);
+    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: codeFrom(location) }, basic(WEB.id, WEB.secret));
+    expect(res.status).toBe(200);
+    expect(res.body.scope).toBe('openid');
+  });
+
   it('refuses a code with a different redirect_uri', async () => {
     const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: await webCode(), redirect_uri: `${WEB.redirect}/` }, basic(WEB.id, WEB.secret));
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request' } });
@@ -98,30 +112,30 @@ describe('the token endpoint', () => {
   it('refuses a code presented after its 60 seconds', async () => {
     const code = await webCode();
     clock.ms += 61_000;
-    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code }, basic(WEB.id, WEB.secret));
+    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code }, basic(WEB.id, WEB.secret));
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code has expired' } });
     const fresh = await webCode();
     clock.ms += 59_000;
-    expect((await tokenRequest(s.url, { grant_type: 'authorization_code', code: fresh }, basic(WEB.id, WEB.secret))).status).toBe(200);
+    expect((await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: fresh }, basic(WEB.id, WEB.secret))).status).toBe(200);
   });
 
   it('refuses a wrong or missing PKCE verifier', async () => {
     const { challenge } = pkcePair();
     const other = pkcePair();
     const code = await webCode({ code_challenge: challenge, code_challenge_method: 'S256' });
-    const wrong = await tokenRequest(s.url, { grant_type: 'authorization_code', code, code_verifier: other.verifier }, basic(WEB.id, WEB.secret));
+    const wrong = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code, code_verifier: other.verifier }, basic(WEB.id, WEB.secret));
     expect(wrong).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'code_verifier does not match the code challenge' } });
     const code2 = await webCode({ code_challenge: challenge, code_challenge_method: 'S256' });
-    const missing = await tokenRequest(s.url, { grant_type: 'authorization_code', code: code2 }, basic(WEB.id, WEB.secret));
+    const missing = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: code2 }, basic(WEB.id, WEB.secret));
     expect(missing).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'code_verifier is required' } });
     // A verifier for a code issued without a challenge: a downgrade attempt.
     const code3 = await webCode();
-    const downgrade = await tokenRequest(s.url, { grant_type: 'authorization_code', code: code3, code_verifier: other.verifier }, basic(WEB.id, WEB.secret));
+    const downgrade = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: code3, code_verifier: other.verifier }, basic(WEB.id, WEB.secret));
     expect(downgrade).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('marks every answer, success or error, Cache-Control: no-store', async () => {
-    const ok = await tokenRequest(s.url, { grant_type: 'authorization_code', code: await webCode() }, basic(WEB.id, WEB.secret));
+    const ok = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: await webCode() }, basic(WEB.id, WEB.secret));
     const bad = await tokenRequest(s.url, { grant_type: 'authorization_code', code: 'v3.nope' }, basic(WEB.id, WEB.secret));
     const unauth = await tokenRequest(s.url, { grant_type: 'authorization_code', code: 'v3.nope' }, basic(WEB.id, 'nope-nope-nope-nope'));
     for (const res of [ok, bad, unauth]) expect(res.headers.get('cache-control')).toBe('no-store');
@@ -136,7 +150,7 @@ describe('the token endpoint', () => {
     ];
     for (const [authz, token, withId] of cases) {
       const code = await webCode(authz);
-      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code, ...token }, basic(WEB.id, WEB.secret));
+      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code, ...token }, basic(WEB.id, WEB.secret));
       expect(res.status).toBe(200);
       if (withId) expect(res.body.id_token).toMatch(/^ey[\w-]+\.[\w-]+\.[\w-]+$/);
       else expect(res.body).not.toHaveProperty('id_token');
@@ -172,7 +186,7 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as SigningAlg[]) {
 
       const before = Math.floor(Date.now() / 1000);
       const { location } = await authorize(s.url, npsso, { client_id: WEB.id, redirect_uri: WEB.redirect, response_type: 'code', scope: 'openid email offline_access', nonce: 'nonce-123' });
-      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: codeFrom(location) }, basic(WEB.id, WEB.secret));
+      const res = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: codeFrom(location) }, basic(WEB.id, WEB.secret));
       expect(res.status).toBe(200);
       const jwks = createLocalJWKSet(jwksBody as never);
       const accessToken = res.body.access_token as string;

@@ -90,6 +90,7 @@ function code(over: Partial<AuthCodeRecord> = {}): AuthCodeRecord {
     userId: 'u1',
     ssoSessionId: 's1',
     redirectUri: 'com.example.app://redirect',
+    redirectUriGiven: true,
     scope: 'openid psn:mobile.v2.core',
     nonce: 'n-0S6_WzA2Mj',
     codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',

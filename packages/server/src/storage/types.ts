@@ -60,6 +60,8 @@ export interface AuthCodeRecord {
   userId: string;
   ssoSessionId: string | null;
   redirectUri: string;
+  /** The authorization request named `redirectUri` (else it was the client's only one): the token request must repeat it. */
+  redirectUriGiven: boolean;
   /** Space-separated granted scope. */
   scope: string;
   nonce: string | null;

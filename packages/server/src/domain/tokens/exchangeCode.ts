@@ -31,6 +31,9 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+  if (code.redirectUriGiven && input.redirectUri === undefined) {
+    throw new OAuthError('invalid_grant', 'redirect_uri is required: the authorization request had one (RFC 6749 4.1.3)');
+  }
   if (input.redirectUri !== undefined && input.redirectUri !== code.redirectUri) {
     throw new OAuthError('invalid_grant', 'redirect_uri does not match the authorization request');
   }

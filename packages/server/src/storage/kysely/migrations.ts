@@ -147,9 +147,20 @@ const initial: Migration = {
   },
 };
 
+/** RFC 6749 4.1.3: the token request must repeat redirect_uri when the authorization request had one. */
+const redirectUriGiven: Migration = {
+  async up(db: AnyDb): Promise<void> {
+    await db.schema
+      .alterTable('auth_codes')
+      .addColumn('redirect_uri_given', 'integer', (c) => c.notNull().defaultTo(1))
+      .execute();
+  },
+};
+
 /** Every migration, by name; names sort in the order they must run. */
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
+  '0002_redirect_uri_given': redirectUriGiven,
 });
 
 /**

@@ -45,6 +45,8 @@ export interface AuthCodesTable {
   user_id: string;
   sso_session_id: string | null;
   redirect_uri: string;
+  /** 1 when the authorization request carried redirect_uri (the token request must repeat it). */
+  redirect_uri_given: number;
   scope: string;
   nonce: string | null;
   code_challenge: string | null;
