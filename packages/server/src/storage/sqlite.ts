@@ -8,7 +8,7 @@
  * needs to commit, and both would fail with SQLITE_BUSY. Separate processes each have their
  * own connection and queue on the lock as SQLite intends.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { migrateToLatest } from './kysely/migrations.js';
@@ -78,7 +78,9 @@ export async function createSqliteRepository(path: string): Promise<Repository> 
     let opening = openFiles.get(file);
     if (opening === undefined) {
       opening = (async (): Promise<SharedDatabase> => {
-        await mkdir(dirname(file), { recursive: true });
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        // Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
+        await (await open(file, 'a', 0o600)).close();
         return { db: await openKysely(file), refs: 0, closing: false };
       })();
       openFiles.set(file, opening);
