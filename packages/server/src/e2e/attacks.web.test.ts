@@ -72,7 +72,7 @@ describe('attacks on the web pages', () => {
       ];
       for (const redirect_uri of misses) {
         // With a request that is otherwise valid, one that would send an error back (bad scope), and prompt=none.
-        for (const extra of [{ scope: 'openid' }, { scope: 'admin' }, { scope: 'openid', prompt: 'none' }, { response_type: 'token' }]) {
+        for (const extra of [{ scope: 'openid' }, { scope: 'admin' }, { scope: 'openid', prompt: 'none' }, { response_type: 'token' }] as Array<Record<string, string>>) {
           const query = new URLSearchParams({ client_id: 'web', redirect_uri, response_type: 'code', state: 'st', ...extra });
           const res = await browser.get(`${AUTHORIZE}?${query.toString()}`);
           expect({ redirect_uri, extra, status: res.status, location: res.headers.location }).toEqual({ redirect_uri, extra, status: 400, location: undefined });
