@@ -4,25 +4,21 @@
  * and show that the app's refresh token is dead. Screenshots at desktop and phone sizes go to
  * /tmp/keyturn-account-*.png. Skipped only when Chromium is missing outside CI.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, type TestBrowser } from '../test-support/browser.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { PSN, authorize, basic, codeFrom } from './lib.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
 const PASSWORD = 'correct horse battery';
 const BOT_REDIRECT = 'http://127.0.0.1:9/callback';
 const MINUTE = 60_000;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
-describe.skipIf(!available)('the account page in a real browser', () => {
+describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
   let s: TestServer;
-  let profile: string;
+  let chromium: TestBrowser | undefined;
   let browser: BrowserContext;
   let clock = Date.now() - 3 * 24 * 60 * MINUTE;
   const problems: string[] = [];
@@ -32,18 +28,12 @@ describe.skipIf(!available)('the account page in a real browser', () => {
     await s.addUser('ada@example.com', PASSWORD, 'Ada Lovelace');
     await s.addClient({ id: PSN.clientId, name: 'PlayStation App', secret: PSN.clientSecret, redirectUris: [PSN.redirectUri], scope: `${PSN.scope} openid` });
     await s.addClient({ id: 'trophy-bot', secret: 'trophy-bot-secret-0123456789', redirectUris: [BOT_REDIRECT], scope: 'openid email offline_access' });
-    profile = mkdtempSync(path.join(tmpdir(), 'keyturn-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: DESKTOP,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    chromium = await launchBrowser({ viewport: DESKTOP });
+    browser = chromium.context;
   }, 30_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await s?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   /** Console errors (a CSP violation shows up there) fail the test. */

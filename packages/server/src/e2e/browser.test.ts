@@ -3,35 +3,26 @@
  * the npsso cookie, read back as PlayStation's /api/v1/ssocookie JSON. Skipped only when
  * Chromium is missing outside CI; in CI it must run.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser, type TestBrowser } from '../test-support/browser.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
-describe.skipIf(!available)('signing in with a real browser', () => {
+describe.skipIf(!browserAvailable)('signing in with a real browser', () => {
   let s: TestServer;
-  let profile: string;
+  let chromium: TestBrowser | undefined;
   let browser: BrowserContext;
 
   beforeAll(async () => {
     s = await startTestServer();
     await s.addUser('ada@example.com', 'correct horse battery', 'Ada');
-    profile = mkdtempSync(path.join(tmpdir(), 'keyturn-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    chromium = await launchBrowser();
+    browser = chromium.context;
   }, 30_000);
   afterAll(async () => {
-    await browser?.close();
+    await chromium?.close();
     await s?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
   it('shows the clear message on the page for a wrong password, and sets no npsso', async () => {
