@@ -24,6 +24,8 @@ export interface HttpOptions {
   /** Log requests (method, path without query, status); tokens and cookies are never logged. */
   logger?: boolean;
   logLevel?: string;
+  /** Where log lines go (default stdout); tests capture them to check that no secret is logged. */
+  logStream?: { write(line: string): void };
   trustProxy?: boolean;
 }
 
@@ -38,6 +40,7 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     logger: options.logger
       ? {
           level: options.logLevel ?? 'info',
+          ...(options.logStream ? { stream: options.logStream } : {}),
           serializers: {
             // Only the path: queries can carry codes and state; headers carry cookies.
             req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServer, type RunningServer } from '../app.js';
+import type { HttpOptions } from '../http/server.js';
 import { loadConfig, type ServerConfig } from '../config.js';
 import { addClient, type NewClient } from '../domain/clients.js';
 import type { Keyturn } from '../domain/context.js';
@@ -21,6 +22,8 @@ export interface TestServerOptions {
   config?: Partial<ServerConfig>;
   /** Extra environment for loadConfig (e.g. KEYTURN_ACCESS_TOKEN_TTL). */
   env?: Record<string, string>;
+  /** HTTP options (logger and its stream, trustProxy). */
+  http?: HttpOptions;
 }
 
 export interface TestServer {
@@ -48,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   Object.assign(config, { logLevel: 'silent' }, options.config);
   let server: RunningServer;
   try {
-    server = await startServer(config, options.now ? { now: options.now } : {});
+    server = await startServer(config, { ...options.http, ...(options.now ? { now: options.now } : {}) });
   } catch (err) {
     await db?.dispose();
     rmSync(dataDir, { recursive: true, force: true });
