@@ -35,8 +35,12 @@ describe('information leaks after a full flow with errors', () => {
   let pub: TestClient;
 
   const text = (a: Answer) => `${a.status}\n${JSON.stringify(a.headers)}\n${a.body}`;
-  const record = (label: string, a: Answer | { status: number; text: string; headers: Headers }, own: Array<string | undefined> = []) => {
-    const t = 'body' in a ? text(a) : `${a.status}\n${JSON.stringify(Object.fromEntries(a.headers))}\n${a.text}`;
+  type FetchAnswer = { status: number; text: string; headers: Headers } | { status: number; body: Record<string, unknown>; headers: Headers };
+  const record = (label: string, a: Answer | FetchAnswer, own: Array<string | undefined> = []) => {
+    const t =
+      a.headers instanceof Headers
+        ? `${a.status}\n${JSON.stringify(Object.fromEntries(a.headers))}\n${'text' in a ? a.text : JSON.stringify(a.body)}`
+        : text(a as Answer);
     recorded.push({ label, text: t, own: own.filter((x): x is string => typeof x === 'string') });
   };
   const keep = (...values: Array<string | undefined>) => values.forEach((v) => v && secrets.add(v));
