@@ -4,6 +4,7 @@
  * attacker which client ids exist, and SQL-ish strings in every parameter (both backends).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { removeClient } from '../domain/clients.js';
 import { testBackends } from '../test-support/databases.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { authorize, basic, codeFrom, pkcePair, tokenRequest } from './lib.js';
@@ -100,6 +101,17 @@ describe('attacks on the token endpoint', () => {
         { ...expected, challenge: undefined },
       ]);
     }
+  });
+
+  it('kills the tokens of a removed client, even when someone registers its id again', async () => {
+    const doomed = await registerClient(s, 'client-doomed');
+    const tokens = await signInTokens(s, npsso, doomed);
+    await removeClient(s.kt, doomed.id); // what `keyturn client remove` does
+    const squatter = await registerClient(s, 'client-doomed');
+    expect((await refresh(s, squatter, tokens.refresh_token)).body.error).toBe('invalid_grant');
+    expect(await introspect(s, squatter, tokens.access_token)).toEqual({ active: false });
+    const info = await raw(`${s.url}/api/authz/v3/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(info.status).toBe(401);
   });
 
   it('answers a brute force of secrets the same way for a real and an unknown client id', async () => {

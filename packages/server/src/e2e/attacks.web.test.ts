@@ -171,6 +171,42 @@ describe('attacks on the web pages', () => {
     });
   });
 
+  describe('Host header poisoning and cross-origin reads', () => {
+    it('takes the issuer and every redirect from its configuration, never from Host or X-Forwarded-Host', async () => {
+      const forged = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
+      for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+        const res = await raw(s.url + path, { headers: forged });
+        expect(res.status).toBe(200);
+        expect(res.body).not.toContain('evil.example');
+        expect(JSON.parse(res.body).issuer).toBe(s.issuer);
+      }
+      const toSignIn = await raw(`${s.url}${AUTHORIZE}?${new URLSearchParams({ client_id: 'web', redirect_uri: 'https://good.example/cb', response_type: 'code', scope: 'openid' }).toString()}`, { headers: forged });
+      expect(String(toSignIn.headers.location)).toMatch(/^\/signin\?return_to=/);
+      const browser = new Browser(s.url, address());
+      await browser.signIn('ada@example.com', PASSWORD);
+      const back = await browser.get(`${AUTHORIZE}?${new URLSearchParams({ client_id: 'web', redirect_uri: 'https://good.example/cb', response_type: 'code', scope: 'openid' }).toString()}`, forged);
+      expect(new URL(String(back.headers.location)).searchParams.get('iss')).toBe(s.issuer);
+      const signedIn = await browser.signIn('ada@example.com', PASSWORD, { return_to: '/account' });
+      expect(signedIn.headers.location).toBe('/account');
+    });
+
+    it('grants no cross-origin read of the npsso, tokens or user info (no CORS headers for a foreign Origin)', async () => {
+      const browser = new Browser(s.url, address());
+      await browser.signIn('ada@example.com', PASSWORD);
+      const origin = { origin: 'https://evil.example' };
+      const answers = [
+        await browser.get('/api/v1/ssocookie', origin),
+        await browser.get('/account', origin),
+        await raw(`${s.url}/api/authz/v3/oauth/userinfo`, { headers: { ...origin, authorization: 'Bearer x.y.z' } }),
+        await raw(`${s.url}/api/authz/v3/oauth/token`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } }),
+        await raw(`${s.url}/api/v1/ssocookie`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'cookie' } }),
+      ];
+      for (const a of answers) {
+        expect(Object.keys(a.headers).filter((h) => h.startsWith('access-control-'))).toEqual([]);
+      }
+    });
+  });
+
   describe('SSO sessions and cookies', () => {
     it('refuses the npsso of a signed-out session everywhere', async () => {
       const browser = new Browser(s.url, address());
