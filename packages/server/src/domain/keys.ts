@@ -27,6 +27,8 @@ export interface PublicJwk extends JWK {
 const RELOAD_MS = 30_000;
 /** Least time between two re-reads forced by tokens naming an unknown key. */
 const FORCED_RELOAD_MIN_MS = 1_000;
+/** After creating the first key, when to re-read the store once more (see ensureActiveKey). */
+const FIRST_START_SETTLE_MS = 2_000;
 
 export class KeyRing {
   private cache: { loadedAt: number; active: ActiveKey | null; publics: PublicJwk[] } | null = null;
@@ -43,10 +45,25 @@ export class KeyRing {
     private readonly cacheMs: number = RELOAD_MS,
   ) {}
 
-  /** Makes sure an active key exists (first start). */
+  /**
+   * Makes sure an active key exists (first start). Several processes may start at once on an
+   * empty store: each stores its new key as retired first and activates it only if
+   * no other process has activated one meanwhile (generating an RSA key takes long enough for
+   * both to get past the first check). Should two still activate within the same few
+   * milliseconds, the database keeps the later one; the earlier process re-reads the keys
+   * shortly after, instead of publishing a JWKS without the active key for `keyCacheSec`.
+   */
   async ensureActiveKey(): Promise<void> {
     const keys = await this.repo.listSigningKeys();
-    if (!keys.some((k) => k.status === 'active')) await this.create(this.defaultAlg);
+    if (!keys.some((k) => k.status === 'active')) {
+      const record = await this.insertNew(this.defaultAlg);
+      if ((await this.repo.listSigningKeys()).some((k) => k.status === 'active')) {
+        await this.repo.deleteSigningKey(record.kid);
+      } else {
+        await this.repo.activateSigningKey(record.kid, this.now());
+        setTimeout(() => void this.reload().catch(() => undefined), FIRST_START_SETTLE_MS).unref();
+      }
+    }
     await this.reload();
   }
 
@@ -140,6 +157,13 @@ export class KeyRing {
   }
 
   private async create(alg: SigningAlg): Promise<SigningKeyRecord> {
+    const record = await this.insertNew(alg);
+    await this.repo.activateSigningKey(record.kid, record.createdAt);
+    return { ...record, status: 'active', retiredAt: null };
+  }
+
+  /** Generates a key and stores it, sealed, as retired (not yet signing). */
+  private async insertNew(alg: SigningAlg): Promise<SigningKeyRecord> {
     const { publicKey, privateKey } = await generateKeyPair(alg, { extractable: true, ...(alg === 'EdDSA' ? { crv: 'Ed25519' } : {}) });
     const kid = randomUUID();
     const publicJwk = await exportJWK(publicKey);
@@ -155,7 +179,6 @@ export class KeyRing {
       retiredAt: now,
     };
     await this.repo.insertSigningKey(record);
-    await this.repo.activateSigningKey(kid, now);
-    return { ...record, status: 'active', retiredAt: null };
+    return record;
   }
 }
