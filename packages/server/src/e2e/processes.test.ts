@@ -1,0 +1,307 @@
+/**
+ * Many machines, for real: two `keyturn serve` processes (the built bin, separate memory) on one
+ * fresh PostgreSQL database and one Redis, with the same secret and issuer, as behind a load
+ * balancer. Users and clients come from the CLI; every step of a token's life happens on
+ * whichever process the test picks, and the sign-in failure counter is shared through Redis.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ENV, freePort } from '../test-support/cli.js';
+import { createTestPostgresDatabase } from '../test-support/databases.js';
+import { cookieValue, signInThroughForm } from '../test-support/server.js';
+import { authorize, basic, codeFrom, tokenRequest } from './lib.js';
+
+const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const ISSUER = 'http://keyturn.test';
+const APP = { id: 'fleet-app', secret: 'fleet-secret-0123456789abcdef', redirect: 'https://fleet.example/cb', scope: 'openid offline_access' };
+const ADA = { email: 'ada@example.com', password: 'correct horse battery staple' };
+const EVE = { email: 'eve@example.com', password: 'eve-password-not-guessed' };
+/** loadConfig's fixed sign-in limits: answers slowed from the 5th failure, refused from the 10th. */
+const LOCK_AFTER = 10;
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+interface ServeProcess {
+  url: string;
+  pid: number;
+  child: ChildProcessByStdio<null, Readable, Readable>;
+  output(): string;
+  /** Resolves with the exit code once the process has ended. */
+  exited: Promise<number | null>;
+}
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `keyturn` command with `env` and optional standard input. */
+function keyturn(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * Spawns `keyturn serve` on a free port and polls it until it answers discovery. A port taken
+ * between `freePort()` and the bind makes the process exit early: then it tries another.
+ */
+async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  let lastError = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    let done = false;
+    void exited.then(() => (done = true));
+    const url = `http://127.0.0.1:${port}`;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    while (!done && Date.now() < deadline) {
+      try {
+        const res = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+        await res.arrayBuffer();
+        if (res.status === 200) return { url, pid: child.pid!, child, output: () => out, exited };
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!done) child.kill('SIGKILL');
+    await exited;
+    lastError = out;
+  }
+  throw new Error(`keyturn serve did not start: ${lastError}`);
+}
+
+/** Sends SIGTERM and waits (bounded) for the exit code. */
+async function stop(p: ServeProcess): Promise<number | null | 'timeout'> {
+  p.child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const result = await Promise.race([p.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS)))]);
+  clearTimeout(timer);
+  if (result === 'timeout') p.child.kill('SIGKILL');
+  return result;
+}
+
+interface Answer {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/** A raw request from a chosen loopback address, so each failed sign-in can come from elsewhere. */
+function request(url: string, from: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, localAddress: from, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+/** Loads the sign-in form from `formFrom` and posts it to `postTo`, both from the address `from`. */
+async function signInAcross(formFrom: string, postTo: string, from: string, email: string, password: string): Promise<Answer> {
+  const form = await request(`${formFrom}/signin`, from);
+  const seed = cookieValue(form.headers['set-cookie'] ?? [], 'kt_csrf');
+  const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1];
+  if (!seed || !csrf) throw new Error('no CSRF token on the form');
+  return request(`${postTo}/signin`, from, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `kt_csrf=${seed}` },
+    body: new URLSearchParams({ email, password, csrf }).toString(),
+  });
+}
+
+async function introspect(url: string, token: string): Promise<Record<string, unknown>> {
+  const res = await fetch(`${url}/api/authz/v3/oauth/introspect`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(APP.id, APP.secret) },
+    body: new URLSearchParams({ token }).toString(),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Record<string, unknown>;
+}
+
+describe('two `keyturn serve` processes on one PostgreSQL database and one Redis', () => {
+  const prefix = `keyturn-test-${randomBytes(6).toString('hex')}:`;
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  const dirs: string[] = [];
+  let db: { url: string; drop(): Promise<void> } | undefined;
+  let a: ServeProcess | undefined;
+  let b: ServeProcess | undefined;
+  let stopped = false;
+  let env: NodeJS.ProcessEnv = {};
+
+  beforeAll(async () => {
+    if (!existsSync(BUILT)) throw new Error('packages/server/dist is missing: run `npm run build` first (npm test does)');
+    await redis.connect();
+    db = await createTestPostgresDatabase();
+    env = {
+      ...ENV,
+      KEYTURN_SECRET: `fleet-secret-${randomBytes(16).toString('hex')}`,
+      KEYTURN_REDIS_PREFIX: prefix,
+      KEYTURN_LOG_LEVEL: 'warn',
+    };
+    const dataDir = () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'keyturn-fleet-'));
+      dirs.push(dir);
+      return dir;
+    };
+    // The CLI creates the schema, the people and the client before any server runs.
+    const store = ['--database', db.url, '--data-dir', dataDir()];
+    for (const user of [ADA, EVE]) {
+      expect(await keyturn(['user', 'add', '--email', user.email, '--password-stdin', ...store], env, user.password)).toMatchObject({ code: 0, stderr: '' });
+    }
+    const added = await keyturn(['client', 'add', '--id', APP.id, '--secret', APP.secret, '--redirect-uri', APP.redirect, '--scope', APP.scope, ...store], env);
+    expect(added).toMatchObject({ code: 0, stderr: '' });
+    // Both start at once, each with its own (empty) data folder: nothing is shared but the
+    // database, Redis, the secret and the public issuer.
+    const serve = () => startServe(['--database', db!.url, '--redis', REDIS_URL, '--issuer', ISSUER, '--data-dir', dataDir()], env);
+    const [first, second] = await Promise.allSettled([serve(), serve()]);
+    if (first.status === 'fulfilled') a = first.value;
+    if (second.status === 'fulfilled') b = second.value;
+    if (first.status === 'rejected') throw first.reason;
+    if (second.status === 'rejected') throw second.reason;
+  }, 3 * START_TIMEOUT_MS);
+
+  afterAll(async () => {
+    if (!stopped) await Promise.all([a, b].map((p) => (p ? stop(p) : undefined)));
+    if (redis.status === 'ready') {
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
+    }
+    await db?.drop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }, 2 * STOP_TIMEOUT_MS + 30_000);
+
+  it('runs as two separate processes on two ports with one issuer and, started at once on an empty database, one active key (regression: each created its own and one published a JWKS without the active key for 30 s)', async () => {
+    expect(a!.pid).not.toBe(b!.pid);
+    expect(a!.url).not.toBe(b!.url);
+    for (const p of [a!, b!]) {
+      const meta = (await (await fetch(`${p.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      expect(meta.issuer).toBe(ISSUER);
+      expect(meta.token_endpoint).toBe(`${ISSUER}/api/authz/v3/oauth/token`);
+    }
+    // Both created a first key at the same time; within a few seconds (not KEYTURN_KEY_CACHE's
+    // 30) both publish the same set, which holds the one active key.
+    const deadline = Date.now() + 10_000;
+    let jwks: Array<{ keys: Array<{ kid: string }> }>;
+    do {
+      jwks = await Promise.all([a!, b!].map(async (p) => (await fetch(`${p.url}/api/authz/v3/oauth/jwks`)).json() as Promise<{ keys: Array<{ kid: string }> }>));
+      if (JSON.stringify(jwks[0]) === JSON.stringify(jwks[1])) break;
+      await new Promise((r) => setTimeout(r, 250));
+    } while (Date.now() < deadline);
+    expect(jwks[1]).toEqual(jwks[0]);
+    const listed = await keyturn(['keys', 'list', '--database', db!.url, '--data-dir', dirs[0]!], env);
+    expect(listed).toMatchObject({ code: 0, stderr: '' });
+    const active = listed.stdout.split('\n').filter((line) => /\sactive\s/.test(line)).map((line) => line.split(/\s+/)[0]);
+    expect(active).toHaveLength(1);
+    expect(jwks[0]!.keys.map((k) => k.kid)).toContain(active[0]);
+  }, 30_000);
+
+  it('signs in on A, authorizes on B, exchanges on A, refreshes on B, introspects on A, revokes on B, and A then refuses the refresh', async () => {
+    const npsso = await signInThroughForm(a!.url, ADA.email, ADA.password);
+    expect(npsso).toMatch(/^[A-Za-z0-9_-]{64}$/);
+
+    const auth = await authorize(b!.url, npsso, { client_id: APP.id, redirect_uri: APP.redirect, response_type: 'code', scope: APP.scope, state: 'fleet' });
+    expect(auth.status).toBe(302);
+    expect(auth.location).toMatch(/^https:\/\/fleet\.example\/cb\?code=v3\.[A-Za-z0-9_-]{43}&state=fleet&iss=http%3A%2F%2Fkeyturn\.test$/);
+
+    const app = basic(APP.id, APP.secret);
+    const issued = await tokenRequest(a!.url, { grant_type: 'authorization_code', code: codeFrom(auth.location), redirect_uri: APP.redirect }, app);
+    expect(issued.status).toBe(200);
+    expect(issued.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: APP.scope, refresh_token_expires_in: 60 * 86_400 });
+    const refreshToken = issued.body.refresh_token as string;
+    expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    const refreshed = await tokenRequest(b!.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, app);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.refresh_token).toBe(refreshToken); // the reuse policy: the same token back
+    expect(refreshed.body.access_token).not.toBe(issued.body.access_token);
+
+    // A verifies what B signed (one key in the database) and finds the grant B refreshed.
+    const onA = await introspect(a!.url, refreshed.body.access_token as string);
+    expect(onA).toMatchObject({ active: true, client_id: APP.id, scope: APP.scope, iss: ISSUER, token_type: 'Bearer' });
+    expect(onA.sub).toBe((await introspect(a!.url, refreshToken)).sub);
+    expect(await introspect(a!.url, refreshToken)).toMatchObject({ active: true, client_id: APP.id, scope: APP.scope });
+
+    const revoked = await fetch(`${b!.url}/api/authz/v3/oauth/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: app },
+      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }).toString(),
+    });
+    expect(revoked.status).toBe(200);
+
+    const refused = await tokenRequest(a!.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, app);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error).toBe('invalid_grant');
+    expect(await introspect(a!.url, refreshToken)).toEqual({ active: false });
+    expect(await introspect(a!.url, refreshed.body.access_token as string)).toEqual({ active: false });
+  }, 60_000);
+
+  it('adds up failed sign-ins on A and B in Redis and locks the account on both', async () => {
+    const acctKey = async () => {
+      const keys = await redis.keys(`${prefix}login:acct:*`);
+      expect(keys).toHaveLength(1);
+      return keys[0]!;
+    };
+    // Each failure from its own address, so only the account counter can reach the limit;
+    // each form is loaded from the other process (the CSRF token is shared through the secret).
+    const fail = (n: number, formFrom: ServeProcess, postTo: ServeProcess) => signInAcross(formFrom.url, postTo.url, `127.0.7.${n}`, EVE.email, `wrong-${n}`);
+    const half = LOCK_AFTER / 2;
+    const onA = await Promise.all(Array.from({ length: half }, (_, i) => fail(i + 1, b!, a!)));
+    expect(onA.map((r) => r.status)).toEqual(Array(half).fill(401));
+    expect(await redis.get(await acctKey())).toBe(String(half));
+    // B adds its failures to the count A left in Redis.
+    const onB = await Promise.all(Array.from({ length: half }, (_, i) => fail(half + i + 1, a!, b!)));
+    expect(onB.map((r) => r.status)).toEqual(Array(half).fill(401));
+    expect(await redis.get(await acctKey())).toBe(String(LOCK_AFTER));
+    expect(await redis.pttl(await acctKey())).toBeGreaterThan(0);
+
+    // Now the right password is refused on both, from an address that never failed.
+    for (const p of [a!, b!]) {
+      const locked = await signInAcross(p.url, p.url, '127.0.7.200', EVE.email, EVE.password);
+      expect(locked.status).toBe(429);
+      expect(locked.headers['retry-after']).toBe(String(15 * 60));
+      expect(cookieValue(locked.headers['set-cookie'] ?? [], 'npsso')).toBeUndefined();
+    }
+    // Another person is not affected.
+    expect(await signInThroughForm(b!.url, ADA.email, ADA.password)).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    // Only this run's prefix was written to.
+    expect((await redis.keys(`${prefix}*`)).every((k) => k.startsWith(`${prefix}login:`))).toBe(true);
+  }, 90_000);
+
+  it('stops both processes on SIGTERM with exit code 0 and no error logged', async () => {
+    const codes = await Promise.all([stop(a!), stop(b!)]);
+    stopped = true;
+    expect(codes).toEqual([0, 0]);
+    for (const p of [a!, b!]) {
+      // warn level: only warnings and errors would be printed; none are expected.
+      expect(p.output()).not.toMatch(/"level":(40|50|60)/);
+    }
+  }, 2 * STOP_TIMEOUT_MS + 5_000);
+});
