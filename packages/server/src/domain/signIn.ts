@@ -1,7 +1,8 @@
 /**
  * Sign-in with email and password, ending in a new SSO session (the `npsso` cookie).
- * Failures are counted per account and per address: past `loginSlowAfter` answers are
- * slowed, past `loginLockAfter` refused until the window passes.
+ * Attempts are counted per account and per address before the password is checked (a
+ * success takes its hit back): past `loginSlowAfter` answers are slowed, past
+ * `loginLockAfter` refused until the window passes.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -30,23 +31,24 @@ export async function signIn(
   const { loginSlowAfter, loginLockAfter, loginWindowSec } = kt.config;
   const email = normaliseEmail(input.email);
   const keys = [`acct:${sha256Hex(email)}`, `addr:${input.address}`];
-  const counts = await Promise.all(keys.map((k) => kt.attempts.peek(k)));
-  const worst = Math.max(...counts);
-  if (worst >= loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  // Count this attempt before the password is checked. Checking a count first and raising it
+  // after a failure let concurrent guesses all pass a count none of them had raised yet
+  // (40 parallel guesses got 33 answers with a lock after 5). A success takes its hit back.
+  const counts = await Promise.all(keys.map((k) => kt.attempts.hit(k, loginWindowSec * 1000)));
+  const attempts = Math.max(...counts);
+  if (attempts > loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
   const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;
   const ok = user ? await verifySecret(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
   if (!ok || !user) {
-    const after = await Promise.all(keys.map((k) => kt.attempts.hit(k, loginWindowSec * 1000)));
-    const failures = Math.max(...after);
-    if (failures >= loginSlowAfter) {
+    if (attempts >= loginSlowAfter) {
       // Slow down guessing: 250 ms, doubling, capped at 4 s.
-      await sleep(Math.min(250 * 2 ** (failures - loginSlowAfter), 4000));
+      await sleep(Math.min(250 * 2 ** (attempts - loginSlowAfter), 4000));
     }
     throw new SignInError('ERR_INVALID_CREDENTIALS');
   }
-  await kt.attempts.reset(keys[0]!);
+  await Promise.all([kt.attempts.reset(keys[0]!), kt.attempts.undo(keys[1]!)]);
 
   const npsso = newNpsso();
   const now = kt.now();

@@ -8,6 +8,8 @@ export interface AttemptCounter {
   hit(key: string, windowMs: number): Promise<number>;
   /** Current count without adding. */
   peek(key: string): Promise<number>;
+  /** Takes back one hit: an attempt counted up front that turned out not to be a failure. */
+  undo(key: string): Promise<void>;
   reset(key: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +42,10 @@ export function createMemoryAttemptCounter(maxKeys = 100_000, now: () => number 
     async peek(key) {
       return live(key)?.count ?? 0;
     },
+    async undo(key) {
+      const e = live(key);
+      if (e && e.count > 0) e.count -= 1;
+    },
     async reset(key) {
       entries.delete(key);
     },
@@ -53,6 +59,7 @@ export function createMemoryAttemptCounter(maxKeys = 100_000, now: () => number 
 interface RedisLike {
   multi(): { incr(key: string): unknown; pexpire(key: string, ms: number, mode: 'NX'): unknown; exec(): Promise<Array<[Error | null, unknown]> | null> };
   get(key: string): Promise<string | null>;
+  eval(script: string, numKeys: number, ...args: string[]): Promise<unknown>;
   del(key: string): Promise<number>;
   quit(): Promise<unknown>;
 }
@@ -73,6 +80,10 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
     },
     async peek(key) {
       return Number((await redis.get(prefix + key)) ?? 0);
+    },
+    async undo(key) {
+      // Never below zero, and never re-creating an expired key (DECR would, without a TTL).
+      await redis.eval("local n = tonumber(redis.call('get', KEYS[1]) or '0') if n > 0 then return redis.call('decr', KEYS[1]) end return 0", 1, prefix + key);
     },
     async reset(key) {
       await redis.del(prefix + key);

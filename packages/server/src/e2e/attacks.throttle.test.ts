@@ -3,6 +3,8 @@
  * many machines on one email, and forged X-Forwarded-For headers, which only count as the
  * address when the server is configured to trust a proxy.
  */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { Browser, setCookieLine, type Answer } from './test-support/attacks.js';
@@ -59,6 +61,82 @@ describe('attacks on the sign-in limits (no proxy trusted, the default)', () => 
     expectLocked(await attempt(new Browser(s.url, '127.0.9.100'), 'bob@example.com', PASSWORD));
     // Other accounts from fresh addresses still sign in.
     expect((await attempt(new Browser(s.url, '127.0.9.101'), 'cyd@example.com', PASSWORD)).status).toBe(303);
+  });
+});
+
+describe('attacks on the sign-in limits with concurrent guesses', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({ config: LIMITS });
+    await Promise.all(['ada', 'bob', 'cyd'].map((n) => s.addUser(`${n}@example.com`, PASSWORD)));
+  });
+  afterAll(() => s.close());
+
+  const statuses = (answers: Answer[]) => answers.reduce<Record<number, number>>((acc, a) => ({ ...acc, [a.status]: (acc[a.status] ?? 0) + 1 }), {});
+
+  it('checks no more passwords than the limit when 40 guesses arrive at once from one address (regression: 33 were checked)', async () => {
+    const attacker = new Browser(s.url, '127.0.12.1');
+    const csrf = await attacker.csrf();
+    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => attacker.post('/signin', { email: 'bob@example.com', password: `guess-${i}`, csrf })));
+    expect(statuses(answers)).toEqual({ 401: LOCK, 429: 40 - LOCK });
+  });
+
+  it('checks no more passwords than the limit when 40 machines guess one account at once', async () => {
+    const bots = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const bot = new Browser(s.url, `127.0.13.${i + 1}`);
+        return { bot, csrf: await bot.csrf() };
+      }),
+    );
+    const answers = await Promise.all(bots.map(({ bot, csrf }, i) => bot.post('/signin', { email: 'cyd@example.com', password: `guess-${i}`, csrf })));
+    expect(statuses(answers)).toEqual({ 401: LOCK, 429: 40 - LOCK });
+  });
+
+  it('does not count successful sign-ins against an address (many people behind one NAT)', async () => {
+    const office = new Browser(s.url, '127.0.14.1');
+    for (let i = 0; i < LOCK * 3; i++) expect((await attempt(office, 'ada@example.com', PASSWORD)).status).toBe(303);
+    for (let i = 0; i < LOCK - 1; i++) expect((await attempt(office, 'ada@example.com', 'typo')).status).toBe(401);
+    expect((await attempt(office, 'ada@example.com', PASSWORD)).status).toBe(303);
+  });
+});
+
+describe('attacks on the sign-in limits with concurrent guesses at two servers sharing Redis', () => {
+  const prefix = `keyturn-test-${randomBytes(6).toString('hex')}:`;
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+  let a: TestServer;
+  let b: TestServer;
+  beforeAll(async () => {
+    await redis.connect();
+    const config = { ...LIMITS, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: prefix };
+    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
+    await Promise.all([a, b].flatMap((srv) => ['ada', 'bob'].map((n) => srv.addUser(`${n}@example.com`, PASSWORD))));
+  });
+  afterAll(async () => {
+    await Promise.all([a?.close(), b?.close()]);
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('checks no more passwords than the limit across both servers, and a success takes back only its own hit', async () => {
+    const guesses = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const bot = new Browser((i % 2 === 0 ? a : b).url, `127.0.15.${i + 1}`);
+        const csrf = await bot.csrf();
+        return () => bot.post('/signin', { email: 'bob@example.com', password: `guess-${i}`, csrf });
+      }),
+    );
+    const answers = await Promise.all(guesses.map((go) => go()));
+    expect(answers.filter((r) => r.status === 401)).toHaveLength(LOCK);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(30 - LOCK);
+
+    const office = new Browser(a.url, '127.0.15.200');
+    expect((await attempt(office, 'ada@example.com', 'typo')).status).toBe(401);
+    expect((await attempt(office, 'ada@example.com', PASSWORD)).status).toBe(303);
+    expect(await redis.get(`${prefix}login:addr:127.0.15.200`)).toBe('1');
+    // A first, successful sign-in from an address leaves its count at zero, on the other server too.
+    expect((await attempt(new Browser(b.url, '127.0.15.201'), 'ada@example.com', PASSWORD)).status).toBe(303);
+    expect(await redis.get(`${prefix}login:addr:127.0.15.201`)).toBe('0');
   });
 });
 
