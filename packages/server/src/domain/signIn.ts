@@ -31,8 +31,12 @@ export async function signIn(
   const { loginSlowAfter, loginLockAfter, loginWindowSec } = kt.config;
   const email = normaliseEmail(input.email);
   const keys = [`acct:${sha256Hex(email)}`, `addr:${input.address}`];
-  // Count this attempt before the password is checked. Checking a count first and raising it
-  // after a failure let concurrent guesses all pass a count none of them had raised yet
+  // Already locked: refuse without counting, so a locked-out flood creates no counter keys
+  // (the in-memory counter is bounded and would evict other keys, a victim's among them).
+  const seen = await Promise.all(keys.map((k) => kt.attempts.peek(k)));
+  if (Math.max(...seen) >= loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  // Count this attempt before the password is checked. Only checking a count first and raising
+  // it after a failure let concurrent guesses all pass a count none of them had raised yet
   // (40 parallel guesses got 33 answers with a lock after 5). A success takes its hit back.
   const counts = await Promise.all(keys.map((k) => kt.attempts.hit(k, loginWindowSec * 1000)));
   const attempts = Math.max(...counts);

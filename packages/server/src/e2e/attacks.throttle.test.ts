@@ -138,6 +138,16 @@ describe('attacks on the sign-in limits with concurrent guesses at two servers s
     expect((await attempt(new Browser(b.url, '127.0.15.201'), 'ada@example.com', PASSWORD)).status).toBe(303);
     expect(await redis.get(`${prefix}login:addr:127.0.15.201`)).toBe('0');
   });
+
+  it('creates no counter keys for a locked-out address flooding with new emails (no eviction of a victim’s counter)', async () => {
+    const flooder = new Browser(a.url, '127.0.15.250');
+    for (let i = 0; i < LOCK; i++) expect((await attempt(flooder, `spray${i}@example.com`, 'x')).status).toBe(401);
+    const before = (await redis.keys(`${prefix}login:acct:*`)).length;
+    const csrf = await flooder.csrf();
+    const flood = await Promise.all(Array.from({ length: 20 }, (_, i) => flooder.post('/signin', { email: `flood${i}@example.com`, password: 'x', csrf })));
+    expect(flood.map((r) => r.status)).toEqual(Array(20).fill(429));
+    expect((await redis.keys(`${prefix}login:acct:*`)).length).toBe(before);
+  });
 });
 
 describe('attacks on the sign-in limits behind a trusted proxy (trustProxy configured)', () => {
