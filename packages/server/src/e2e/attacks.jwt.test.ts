@@ -183,3 +183,23 @@ describe('attacks on access tokens', () => {
     expect((await refresh(s, app, tokens.refresh_token)).status).toBe(200);
   });
 });
+
+describe('the published keys', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('publishes no private key material in the JWKS or the discovery documents', async () => {
+    for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) await s.kt.keys.rotate(alg);
+    const jwks = (await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json()) as { keys: JWK[] };
+    expect(jwks.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256', 'RS256']);
+    for (const key of jwks.keys) {
+      for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k', 'oth']) expect({ kid: key.kid, [secret]: key[secret as keyof JWK] }).toEqual({ kid: key.kid, [secret]: undefined });
+    }
+    for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
+      expect(await (await fetch(s.url + path)).text()).not.toMatch(/"(d|p|q|dp|dq|qi|k)"\s*:/);
+    }
+  });
+});
