@@ -1,11 +1,13 @@
 // Server throughput over loopback: a real Keyturn server (built dist/, SQLite in a temp folder,
 // port 0, logger off) against a bare fastify route answering {} in the same process, the
-// ceiling of the HTTP stack on this machine. Each figure is printed as a ratio to that route
-// (measured again right before each one), with p50/p99 latency. The refresh grant is measured again on a fresh PostgreSQL database.
-// The load generator runs in a worker thread (bench/load.mjs) with 16 keep-alive connections.
+// ceiling of the HTTP stack on this machine. Each figure is printed as a ratio to that route,
+// measured interleaved with it (bench/load.mjs), with p50/p99 latency. The refresh grant is
+// measured again on a fresh PostgreSQL database. The load generator runs in a worker thread
+// with 16 keep-alive connections.
 //
 // Run: npm run bench -w @keyturn/server   (after npm run build)
-// Env: BENCH_LANES (16), BENCH_MAX_MS per measurement (4000), BENCH_MAX_REQUESTS (20000),
+// Env: BENCH_LANES (16), BENCH_ROUNDS (6) of a 250 ms reference slice and a BENCH_SLICE_MS (600)
+//      slice per measurement, BENCH_MAX_REQUESTS per measurement (40000),
 //      KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin connection; postgres://postgres@127.0.0.1:5432/test),
 //      BENCH_SIGNING_ALG (RS256, ES256 or EdDSA), BENCH_SKIP_POSTGRES=1, BENCH_ONLY=introspect,rotate (run only measurements whose names contain one of these).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,10 +26,11 @@ const { loadConfig, startServer, addClient, createUser } = await import('../dist
 const { default: Fastify } = await import('fastify');
 
 const LANES = Number(process.env.BENCH_LANES ?? 16);
-const MAX_MS = Number(process.env.BENCH_MAX_MS ?? 4000);
-const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 20_000);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 600);
+const REFERENCE_SLICE_MS = 250;
+const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 40_000);
 const WARMUP = 200;
-const REFERENCE_MS = 1500;
 const ALG = process.env.BENCH_SIGNING_ALG ?? 'RS256';
 const PG_ADMIN_URL = process.env.KEYTURN_BENCH_PG_URL ?? process.env.KEYTURN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -44,11 +47,20 @@ const CLIENTS = {
 
 const basic = (c) => `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`;
 
-/** Runs one measurement in a worker thread; resolves with its figures. */
+/** Runs `job` interleaved with the bare route in a worker thread; resolves with both figures. */
 function load(job) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./load.mjs', import.meta.url), {
-      workerData: { lanes: LANES, warmupRequests: WARMUP, maxRequests: MAX_REQUESTS, maxMs: MAX_MS, bodies: null, chain: null, headers: {}, method: 'GET', ...job },
+      workerData: {
+        reference: { url: bareUrl, path: '/' },
+        job,
+        lanes: LANES,
+        rounds: ROUNDS,
+        referenceSliceMs: REFERENCE_SLICE_MS,
+        sliceMs: SLICE_MS,
+        warmupRequests: WARMUP,
+        maxRequests: MAX_REQUESTS,
+      },
     });
     worker.once('message', (msg) => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));
     worker.once('error', reject);
@@ -141,17 +153,12 @@ async function createPostgresDatabase() {
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const results = [];
 let bareUrl;
-/**
- * Runs one measurement and, right before it, the bare route again: the machine's load drifts
- * (other processes share the 2 cores), so each ratio is taken against the reference measured
- * next to it rather than against one taken a minute earlier.
- */
+/** Runs and records one measurement (as BENCH_ONLY allows). */
 async function measure(name, job) {
   if (ONLY && !ONLY.some((part) => name.includes(part))) return;
-  const reference = await load({ url: bareUrl, path: '/', maxMs: REFERENCE_MS });
-  const r = await load(job);
-  results.push({ name, reference: reference.perSecond, ...r });
-  if (r.errors > 0) console.error(`  ${name}: ${r.errors} answers were not 200, e.g. ${r.firstError}`);
+  const { reference, target } = await load(job);
+  results.push({ name, reference: reference.perSecond, ...target });
+  if (target.errors > 0) console.error(`  ${name}: ${target.errors} answers were not 200, e.g. ${target.firstError}`);
 }
 
 const started = performance.now();
@@ -205,7 +212,7 @@ try {
 }
 
 const cpus = os.cpus();
-console.log(`Keyturn server over loopback: ${LANES} concurrent keep-alive connections, up to ${MAX_REQUESTS} requests or ${MAX_MS / 1000} s each after ${WARMUP} warm-up requests`);
+console.log(`Keyturn server over loopback: ${LANES} concurrent keep-alive connections; each measurement ${ROUNDS} x ${SLICE_MS} ms interleaved with ${ROUNDS} x ${REFERENCE_SLICE_MS} ms of the bare route, after ${WARMUP} warm-up requests`);
 console.log(`Node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${ALG} signing key, server and load generator in one process (two threads); load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`);
 console.log('');
 console.log(`${'measurement'.padEnd(42)}${'ratio'.padStart(7)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'bare req/s'.padStart(12)}`);
@@ -216,5 +223,5 @@ for (const r of results) {
   );
 }
 console.log('');
-console.log(`ratio = requests/s divided by those of the bare fastify route measured just before (bare req/s); total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(`ratio = requests/s divided by those of the bare fastify route measured interleaved with it (bare req/s); total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (results.some((r) => r.errors > 0)) process.exitCode = 1;
