@@ -104,9 +104,18 @@ describe('the token endpoint', () => {
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'redirect_uri does not match the authorization request' } });
   });
 
+  it("answers another client's refresh token exactly as an unknown one, so it learns nothing", async () => {
+    const issued = await tokenRequest(s.url, { grant_type: 'authorization_code', redirect_uri: WEB.redirect, code: await webCode() }, basic(WEB.id, WEB.secret));
+    const foreign = await tokenRequest(s.url, { grant_type: 'refresh_token', refresh_token: issued.body.refresh_token as string }, basic(OTHER.id, OTHER.secret));
+    const unknown = await tokenRequest(s.url, { grant_type: 'refresh_token', refresh_token: 'x'.repeat(43) }, basic(OTHER.id, OTHER.secret));
+    expect(foreign.status).toBe(400);
+    expect(foreign.body).toEqual(unknown.body);
+    expect(foreign.body).toEqual({ error: 'invalid_grant', error_description: 'the refresh token is invalid' });
+  });
+
   it('refuses a code issued to another client', async () => {
     const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code: await webCode(), redirect_uri: WEB.redirect }, basic(OTHER.id, OTHER.secret));
-    expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code was issued to another client' } });
+    expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code is invalid' } });
   });
 
   it('refuses a code presented after its 60 seconds', async () => {

@@ -25,7 +25,8 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   const consumed = await kt.repo.consumeAuthCode(codeHash, now);
   if (!consumed) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   const { code, firstUse } = consumed;
-  if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code was issued to another client');
+  // Another client's code gets the answer of an unknown one: nothing is learnt about it.
+  if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (!firstUse) {
     await revokeFirstUse(kt, code, grantIdForCode(codeHash));
     throw new OAuthError('invalid_grant', 'the authorization code was already used');

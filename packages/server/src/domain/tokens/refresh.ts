@@ -33,7 +33,8 @@ export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: Re
   const record = await kt.repo.findRefreshToken(hash);
   if (!record) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
   const grant = await kt.repo.getGrant(record.grantId);
-  if (!grant || grant.clientId !== client.id) throw new OAuthError('invalid_grant', 'the refresh token was issued to another client');
+  // Another client's token gets the answer of an unknown one: nothing is learnt about it.
+  if (!grant || grant.clientId !== client.id) throw new OAuthError('invalid_grant', 'the refresh token is invalid');
   if (grant.revokedAt !== null) throw new OAuthError('invalid_grant', 'the refresh token has been revoked');
   if (grant.expiresAt <= now || record.expiresAt <= now) throw new OAuthError('invalid_grant', 'the refresh token has expired');
   if (client.refreshIdleTtlSec !== null && grant.lastUsedAt + client.refreshIdleTtlSec * 1000 <= now) {
