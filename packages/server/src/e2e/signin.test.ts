@@ -38,14 +38,16 @@ function setCookies(a: Answer): string[] {
 /** Loads the form from `from` and posts the credentials with its CSRF cookie and token. */
 async function signIn(url: string, email: string, password: string, opts: { from?: string; returnTo?: string } = {}): Promise<Answer> {
   const form = await request(`${url}/signin`, opts.from ? { from: opts.from } : {});
-  const seed = cookieValue(setCookies(form), 'kt_csrf');
+  // Behind an https issuer the CSRF cookie has the __Host- prefix.
+  const name = setCookies(form).some((c) => c.startsWith('__Host-kt_csrf=')) ? '__Host-kt_csrf' : 'kt_csrf';
+  const seed = cookieValue(setCookies(form), name);
   const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1];
   if (!seed || !csrf) throw new Error('no CSRF token on the form');
   const fields: Record<string, string> = { email, password, csrf };
   if (opts.returnTo) fields.return_to = opts.returnTo;
   return request(`${url}/signin`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `kt_csrf=${seed}` },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `${name}=${seed}` },
     body: new URLSearchParams(fields).toString(),
     ...(opts.from ? { from: opts.from } : {}),
   });
@@ -223,6 +225,16 @@ describe('the npsso cookie behind an https issuer', () => {
     expect(res.status).toBe(303);
     const cookie = setCookies(res).find((c) => c.startsWith('npsso='))!;
     expect(cookie.split(';').map((a) => a.trim().toLowerCase())).toContain('secure');
+  });
+
+  it('names the CSRF cookie __Host-kt_csrf (Secure, Path=/, no Domain) so a sibling subdomain cannot plant one', async () => {
+    const form = await request(`${s.url}/signin`);
+    const cookie = setCookies(form).find((c) => c.startsWith('__Host-kt_csrf='));
+    expect(cookie).toBeDefined();
+    const attributes = cookie!.split(';').map((a) => a.trim().toLowerCase());
+    expect(attributes).toEqual(expect.arrayContaining(['secure', 'path=/', 'httponly']));
+    expect(attributes.some((a) => a.startsWith('domain='))).toBe(false);
+    expect(setCookies(form).some((c) => c.startsWith('kt_csrf='))).toBe(false);
   });
 });
 
