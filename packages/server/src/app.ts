@@ -24,7 +24,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const kt = await createKeyturn(config, options.now ? { now: options.now } : {});
   let app: FastifyInstance;
   try {
-    app = await buildHttpServer(kt, options);
+    app = await buildHttpServer(kt, { ...options, trustProxy: options.trustProxy ?? config.trustProxyHops });
     await app.listen({ port: config.port, host: config.host });
   } catch (err) {
     await kt.close();

@@ -30,6 +30,12 @@ export interface ServerConfig {
   loginSlowAfter: number;
   loginLockAfter: number;
   loginWindowSec: number;
+  /**
+   * How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
+   * socket address is the client's). With N, the client address is the Nth entry from the right:
+   * what a client writes further left is ignored, so it cannot pick its own rate-limit key.
+   */
+  trustProxyHops: number;
   /** Seconds between housekeeping passes while serving; 0 turns it off. */
   gcIntervalSec: number;
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
@@ -45,6 +51,7 @@ export interface ConfigFlags {
   redis?: string | undefined;
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
+  trustProxy?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +95,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     loginSlowAfter: 5,
     loginLockAfter: 10,
     loginWindowSec: 15 * 60,
+    trustProxyHops: positiveInt(flags.trustProxy !== undefined ? String(flags.trustProxy) : env.KEYTURN_TRUST_PROXY, 0, '--trust-proxy (KEYTURN_TRUST_PROXY)', true, ' of proxies'),
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
@@ -100,10 +108,10 @@ function parsePort(value: string | number): number {
   return n;
 }
 
-function positiveInt(value: string | undefined, fallback: number, name: string, allowZero = false): number {
+function positiveInt(value: string | undefined, fallback: number, name: string, allowZero = false, unit = ' of seconds'): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new ConfigError(`${name} must be a whole number of seconds, not "${value}"`);
+  if (!Number.isInteger(n) || n < (allowZero ? 0 : 1)) throw new ConfigError(`${name} must be a whole number${unit}, not "${value}"`);
   return n;
 }
 

@@ -12,6 +12,7 @@ interface ServeFlags {
   redis?: string;
   dataDir?: string;
   signingAlg?: string;
+  trustProxy?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -25,6 +26,7 @@ export function registerServe(program: Command): void {
     .option('--redis <url>', 'Redis for shared sign-in rate limits across processes (env KEYTURN_REDIS_URL)')
     .option('--data-dir <dir>', 'folder for the SQLite file and the secret file (env KEYTURN_DATA_DIR; default ./data)')
     .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA for new signing keys (env KEYTURN_SIGNING_ALG)')
+    .option('--trust-proxy <hops>', 'number of reverse proxies that append X-Forwarded-For; 0 = trust none (env KEYTURN_TRUST_PROXY)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {

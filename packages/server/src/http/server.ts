@@ -26,7 +26,8 @@ export interface HttpOptions {
   logLevel?: string;
   /** Where log lines go (default stdout); tests capture them to check that no secret is logged. */
   logStream?: { write(line: string): void };
-  trustProxy?: boolean;
+  /** false, or the number of proxy hops to trust (config trustProxyHops). */
+  trustProxy?: boolean | number;
 }
 
 /** A route module: adds its routes to the app. */
@@ -49,7 +50,8 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
         }
       : false,
     bodyLimit: 64 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count becomes proxy-addr's trust function: the socket and the next hops-1 addresses are our proxies.
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
   });
@@ -76,6 +78,10 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
 
   for (const register of routeModules) register(app, kt);
   return app;
+}
+
+function trustHops(hops: number): boolean | ((address: string, hop: number) => boolean) {
+  return hops > 0 ? (_address, hop) => hop < hops : false;
 }
 
 function wantsJson(request: FastifyRequest): boolean {
