@@ -169,6 +169,14 @@ export interface Repository {
   findSsoSessionByHash(tokenHash: string): Promise<SsoSessionRecord | null>;
   /** Sets revokedAt if not yet revoked. */
   revokeSsoSession(id: string, at: EpochMs): Promise<void>;
+  /** Sessions of a user not revoked and not expired at `now`, newest first (by createdAt, then id). */
+  listActiveSsoSessionsForUser(userId: string, now: EpochMs): Promise<SsoSessionRecord[]>;
+  /**
+   * Revokes, in one atomic UPDATE, every session of a user that is neither revoked nor expired
+   * at `at`, except the one with id `exceptId` (the browser asking; `null` spares none).
+   * Returns how many it revoked.
+   */
+  revokeSsoSessionsForUser(userId: string, at: EpochMs, exceptId: string | null): Promise<number>;
 
   // Authorization codes
   createAuthCode(code: AuthCodeRecord): Promise<void>;

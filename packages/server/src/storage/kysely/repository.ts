@@ -139,6 +139,31 @@ export class KyselyRepository implements Repository {
       .execute();
   }
 
+  async listActiveSsoSessionsForUser(userId: string, now: EpochMs): Promise<SsoSessionRecord[]> {
+    const list = await this.#db
+      .selectFrom('sso_sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', now)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .execute();
+    return list.map(rows.rowToSsoSession);
+  }
+
+  async revokeSsoSessionsForUser(userId: string, at: EpochMs, exceptId: string | null): Promise<number> {
+    let update = this.#db
+      .updateTable('sso_sessions')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at);
+    if (exceptId !== null) update = update.where('id', '<>', exceptId);
+    const r = await update.executeTakeFirst();
+    return count(r.numUpdatedRows);
+  }
+
   // Authorization codes
 
   async createAuthCode(code: AuthCodeRecord): Promise<void> {
