@@ -1,9 +1,9 @@
 /**
  * A person's own view of where their account is in use: the apps holding live grants
- * (token families), and revoking one or all of them. Every operation takes the person's id
- * and only ever touches that person's grants.
+ * (token families) and the other browsers signed in (SSO sessions), and ending one or all of
+ * them. Every operation takes the person's id and only ever touches that person's own rows.
  */
-import type { GrantRecord } from '../storage/types.js';
+import type { GrantRecord, SsoSessionRecord } from '../storage/types.js';
 import type { Keyturn } from './context.js';
 
 export interface AccountSession {
@@ -58,17 +58,62 @@ export async function revokeAccountSession(kt: Keyturn, userId: string, grantId:
   return { grant, clientId: grant.clientId, clientName: client?.name ?? grant.clientId, viaThisBrowser: false };
 }
 
+/** What "Revoke all" ended. */
+export interface RevokedAll {
+  /** Live grants revoked (expired ones are not counted). */
+  apps: number;
+  /** Other browsers signed out (live SSO sessions other than the one asking). */
+  browsers: number;
+}
+
 /**
- * Revokes every grant of this person; returns how many were live (expired ones are not counted).
+ * Revokes every grant of this person and signs out every browser of theirs except
+ * `currentSsoSessionId` (the one asking stays signed in; `null` spares none).
  *
  * @example
  * ```ts
- * const count = await revokeAllAccountSessions(kt, user.id);
+ * const { apps, browsers } = await revokeAllAccountSessions(kt, user.id, live.session.id);
  * ```
  */
-export async function revokeAllAccountSessions(kt: Keyturn, userId: string): Promise<number> {
+export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null): Promise<RevokedAll> {
   const now = kt.now();
   const live = await kt.repo.listActiveGrantsForUser(userId, now);
   await kt.repo.revokeGrantsForUser(userId, now, 'all revoked by the person on the account page');
-  return live.length;
+  const browsers = await kt.repo.revokeSsoSessionsForUser(userId, now, currentSsoSessionId);
+  return { apps: live.length, browsers };
+}
+
+/**
+ * The person's other live browser sign-ins (SSO sessions not revoked, not expired), newest
+ * first, without the one asking.
+ *
+ * @example
+ * ```ts
+ * const others = await listOtherBrowsers(kt, user.id, live.session.id);
+ * others.map((b) => b.userAgent); // ['Mozilla/5.0 (Windows NT 10.0; …) … Firefox/133.0']
+ * ```
+ */
+export async function listOtherBrowsers(kt: Keyturn, userId: string, currentSsoSessionId: string): Promise<SsoSessionRecord[]> {
+  const sessions = await kt.repo.listActiveSsoSessionsForUser(userId, kt.now());
+  return sessions.filter((session) => session.id !== currentSsoSessionId);
+}
+
+/**
+ * Signs out one other browser of this person: its npsso stops working at once (ssocookie,
+ * authorize, the account page). Apps it authorized keep their grants; they are ended under
+ * "Apps and devices". Returns the session as it was, or `null` when it is not a live other
+ * browser *of this person*: someone else's session, the one asking (that is `/signout`), an
+ * ended one and an unknown id all look the same, and nothing changes.
+ *
+ * @example
+ * ```ts
+ * const ended = await signOutOtherBrowser(kt, user.id, live.session.id, ssoSessionId);
+ * if (!ended) reply.code(404);
+ * ```
+ */
+export async function signOutOtherBrowser(kt: Keyturn, userId: string, currentSsoSessionId: string, ssoSessionId: string): Promise<SsoSessionRecord | null> {
+  const target = (await listOtherBrowsers(kt, userId, currentSsoSessionId)).find((session) => session.id === ssoSessionId);
+  if (!target) return null;
+  await kt.repo.revokeSsoSession(target.id, kt.now());
+  return target;
 }

@@ -1,21 +1,24 @@
 /**
- * `/account`: the signed-in person's sessions and devices, and revoking them
- * (`POST /account/sessions/:id/revoke`, `POST /account/sessions/revoke-all`, both with CSRF).
+ * `/account`: the signed-in person's sessions, devices and other browsers, and ending them
+ * (`POST /account/sessions/:id/revoke`, `POST /account/browsers/:id/signout`,
+ * `POST /account/sessions/revoke-all`, all with CSRF).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { listAccountSessions, revokeAccountSession, revokeAllAccountSessions } from '../../domain/account.js';
+import { listAccountSessions, listOtherBrowsers, revokeAccountSession, revokeAllAccountSessions, signOutOtherBrowser } from '../../domain/account.js';
 import type { Keyturn } from '../../domain/context.js';
 import { PATHS } from '../../domain/discovery.js';
 import { resolveSso, type LiveSso } from '../../domain/sso.js';
 import { NPSSO_COOKIE, cookieOptions } from '../lib/cookies.js';
 import { csrfToken, csrfValid } from '../lib/csrf.js';
 import { accountPage, type AccountNotice } from '../views/account.js';
+import { deviceHint } from '../views/format.js';
 import { errorPage } from '../views/pages.js';
 
 const HTML = 'text/html; charset=utf-8';
 /** Carries the confirmation across the redirect after a POST; read once, then cleared. */
 const NOTICE_COOKIE = 'kt_notice';
-const GRANT_ID = /^[A-Za-z0-9_-]{1,128}$/;
+/** Grant and SSO session ids; anything else cannot be one, and gets the unknown-id answer. */
+const ROW_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
   const signInFirst = (reply: FastifyReply, status: 302 | 303) =>
@@ -37,7 +40,12 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
   };
 
   const done = (reply: FastifyReply, notice: AccountNotice) => {
-    const value = notice.kind === 'revoked' ? `revoked:${notice.clientName}` : `revoked-all:${notice.count}`;
+    const value =
+      notice.kind === 'revoked'
+        ? `revoked:${notice.clientName}`
+        : notice.kind === 'browser-signed-out'
+          ? `browser:${notice.device}`
+          : `revoked-all:${notice.count}:${notice.browsers}`;
     reply.setCookie(NOTICE_COOKIE, value, { ...cookieOptions(kt, 60), path: PATHS.account });
     return reply.code(303).header('Location', PATHS.account).header('Cache-Control', 'no-store').send();
   };
@@ -48,8 +56,9 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
     const notice = readNotice(request.cookies[NOTICE_COOKIE]);
     if (request.cookies[NOTICE_COOKIE] !== undefined) reply.clearCookie(NOTICE_COOKIE, { ...cookieOptions(kt, null), path: PATHS.account });
     const sessions = await listAccountSessions(kt, live.user.id, live.session.id);
+    const browsers = await listOtherBrowsers(kt, live.user.id, live.session.id);
     return reply.type(HTML).send(
-      accountPage({ email: live.user.email, name: live.user.name, current: live.session, sessions, csrfToken: csrfToken(kt, request, reply), now: kt.now(), notice }),
+      accountPage({ email: live.user.email, name: live.user.name, current: live.session, browsers, sessions, csrfToken: csrfToken(kt, request, reply), now: kt.now(), notice }),
     );
   });
 
@@ -58,7 +67,7 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
     if (!live) return reply;
     const { id } = request.params as { id: string };
     // Someone else's grant and no grant at all look the same.
-    const ended = GRANT_ID.test(id) ? await revokeAccountSession(kt, live.user.id, id) : null;
+    const ended = ROW_ID.test(id) ? await revokeAccountSession(kt, live.user.id, id) : null;
     if (!ended) return reply.code(404).type(HTML).send(errorPage('Session not found', 'There is no such session on your account. It may have ended already.'));
     return done(reply, { kind: 'revoked', clientName: ended.clientName });
   });
@@ -66,7 +75,18 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
   app.post('/account/sessions/revoke-all', async (request, reply) => {
     const live = await authorizeForm(request, reply);
     if (!live) return reply;
-    return done(reply, { kind: 'revoked-all', count: await revokeAllAccountSessions(kt, live.user.id) });
+    const { apps, browsers } = await revokeAllAccountSessions(kt, live.user.id, live.session.id);
+    return done(reply, { kind: 'revoked-all', count: apps, browsers });
+  });
+
+  app.post('/account/browsers/:id/signout', async (request, reply) => {
+    const live = await authorizeForm(request, reply);
+    if (!live) return reply;
+    const { id } = request.params as { id: string };
+    // Someone else's browser, this browser, an ended one and no session at all look the same.
+    const ended = ROW_ID.test(id) ? await signOutOtherBrowser(kt, live.user.id, live.session.id, id) : null;
+    if (!ended) return reply.code(404).type(HTML).send(errorPage('Browser not found', 'There is no such browser signed in to your account. It may have signed out already.'));
+    return done(reply, { kind: 'browser-signed-out', device: deviceHint(ended.userAgent) });
   });
 }
 
@@ -75,6 +95,8 @@ function readNotice(value: string | undefined): AccountNotice | null {
   const [kind, ...rest] = value.split(':');
   const arg = rest.join(':');
   if (kind === 'revoked' && arg) return { kind: 'revoked', clientName: arg.slice(0, 200) };
-  if (kind === 'revoked-all' && /^\d{1,6}$/.test(arg)) return { kind: 'revoked-all', count: Number(arg) };
+  if (kind === 'browser' && arg) return { kind: 'browser-signed-out', device: arg.slice(0, 200) };
+  const all = kind === 'revoked-all' ? /^(\d{1,6})(?::(\d{1,6}))?$/.exec(arg) : null;
+  if (all) return { kind: 'revoked-all', count: Number(all[1]), browsers: Number(all[2] ?? 0) };
   return null;
 }

@@ -1,16 +1,21 @@
-/** The account page: this browser's session, the apps holding tokens, and revoking them. */
+/** The account page: this browser's session, the person's other browsers, the apps holding tokens, and ending them. */
 import type { AccountSession } from '../../domain/account.js';
 import type { SsoSessionRecord } from '../../storage/types.js';
 import { deviceHint, exactTime, relativeTime } from './format.js';
 import { html, layout, type SafeHtml } from './html.js';
 
 /** What the page says after an action (post/redirect/get, carried by a short-lived cookie). */
-export type AccountNotice = { kind: 'revoked'; clientName: string } | { kind: 'revoked-all'; count: number };
+export type AccountNotice =
+  | { kind: 'revoked'; clientName: string }
+  | { kind: 'browser-signed-out'; device: string }
+  | { kind: 'revoked-all'; count: number; browsers: number };
 
 export interface AccountPageInput {
   email: string;
   name: string | null;
   current: SsoSessionRecord;
+  /** The person's other live browser sign-ins, newest first (not `current`). */
+  browsers: SsoSessionRecord[];
   sessions: AccountSession[];
   csrfToken: string;
   now: number;
@@ -32,13 +37,19 @@ function initial(name: string): string {
 
 function noticeBanner(notice: AccountNotice | null | undefined): SafeHtml | string {
   if (!notice) return '';
-  const text =
-    notice.kind === 'revoked'
-      ? html`<strong>${notice.clientName}</strong> was signed out. Its refresh token no longer works, and it must ask you to sign in again.`
-      : notice.count === 0
-        ? html`There were no apps to sign out.`
-        : html`<strong>${notice.count} ${notice.count === 1 ? 'app was' : 'apps were'}</strong> signed out. None of them can get new tokens until you sign in to them again.`;
-  return html`<div class="alert ok" role="status">${text}</div>`;
+  if (notice.kind === 'revoked') {
+    return html`<div class="alert ok" role="status"><strong>${notice.clientName}</strong> was signed out. Its refresh token no longer works, and it must ask you to sign in again.</div>`;
+  }
+  if (notice.kind === 'browser-signed-out') {
+    return html`<div class="alert ok" role="status"><strong>${notice.device}</strong> was signed out. That browser must sign in again to use your account.</div>`;
+  }
+  const apps =
+    notice.count === 0
+      ? html`There were no apps to sign out.`
+      : html`<strong>${notice.count} ${notice.count === 1 ? 'app was' : 'apps were'}</strong> signed out. None of them can get new tokens until you sign in to them again.`;
+  const browsers =
+    notice.browsers === 0 ? '' : html` <strong>${notice.browsers} other ${notice.browsers === 1 ? 'browser was' : 'browsers were'}</strong> signed out too.`;
+  return html`<div class="alert ok" role="status">${apps}${browsers}</div>`;
 }
 
 function currentSession(s: AccountPageInput): SafeHtml {
@@ -59,6 +70,38 @@ function currentSession(s: AccountPageInput): SafeHtml {
         <button class="btn secondary small" type="submit">Sign out</button>
       </form>
     </div>
+  </section>`;
+}
+
+function browserRow(b: SsoSessionRecord, s: AccountPageInput): SafeHtml {
+  const device = deviceHint(b.userAgent);
+  return html`<li class="session browser" data-sso="${b.id}">
+    <div class="avatar" aria-hidden="true">${initial(device)}</div>
+    <div class="session-main">
+      <p class="session-title">${device}</p>
+      <p class="session-sub">Your Keyturn sign-in on another device or browser</p>
+      ${meta([
+        ['Signed in', when(b.authTime, s.now)],
+        ['Expires', when(b.expiresAt, s.now)],
+      ])}
+    </div>
+    <form method="post" action="/account/browsers/${encodeURIComponent(b.id)}/signout" class="session-action">
+      <input type="hidden" name="csrf" value="${s.csrfToken}">
+      <button class="btn danger small" type="submit" aria-label="Sign out ${device}, signed in ${relativeTime(b.authTime, s.now)}">Sign out</button>
+    </form>
+  </li>`;
+}
+
+function otherBrowsers(s: AccountPageInput): SafeHtml {
+  const list =
+    s.browsers.length === 0
+      ? html`<div class="empty"><p class="empty-title">You are not signed in anywhere else</p>
+          <p class="muted">When you sign in to Keyturn in another browser or on another computer, it shows up here, and you can sign it out from here.</p></div>`
+      : html`<ul class="sessions">${s.browsers.map((b) => browserRow(b, s))}</ul>`;
+  return html`<section class="card" aria-labelledby="other-browsers">
+    <h2 id="other-browsers" class="card-title">Other browsers <span class="count">${s.browsers.length}</span></h2>
+    ${s.browsers.length === 0 ? '' : html`<p class="muted card-lead">Each of these is signed in to Keyturn as you, and can let apps in. Signing one out ends it at once; apps it let in stay until you revoke them below.</p>`}
+    ${list}
   </section>`;
 }
 
@@ -98,16 +141,22 @@ function appSessions(s: AccountPageInput): SafeHtml {
 }
 
 function revokeAll(s: AccountPageInput): SafeHtml | string {
-  if (s.sessions.length === 0) return '';
+  const apps = s.sessions.length;
+  const browsers = s.browsers.length;
+  if (apps === 0 && browsers === 0) return '';
+  const consequences = [
+    ...(apps === 0 ? [] : [html`${apps === 1 ? 'The app' : `All ${apps} apps`} will have to ask you to sign in again.`]),
+    ...(browsers === 0 ? [] : [html`${browsers === 1 ? 'The other browser' : `All ${browsers} other browsers`} will be signed out.`]),
+  ];
   return html`<section class="card danger-zone" aria-labelledby="revoke-all">
-    <h2 id="revoke-all" class="card-title">Sign out of all apps</h2>
-    <p class="muted card-lead">Lost a device or shared a password? This signs out every app above at once. You stay signed in to Keyturn in this browser.</p>
+    <h2 id="revoke-all" class="card-title">Sign out of all apps and other browsers</h2>
+    <p class="muted card-lead">Lost a device or shared a password? This signs out every app and every other browser above at once. You stay signed in to Keyturn in this browser.</p>
     <details class="confirm">
       <summary class="btn danger">Revoke all…</summary>
       <form method="post" action="/account/sessions/revoke-all" class="confirm-body">
         <input type="hidden" name="csrf" value="${s.csrfToken}">
-        <p>All ${s.sessions.length} ${s.sessions.length === 1 ? 'app' : 'apps'} will have to ask you to sign in again.</p>
-        <button class="btn danger-solid" type="submit">Yes, revoke all ${s.sessions.length}</button>
+        <p>${consequences.map((c, i) => (i === 0 ? c : html` ${c}`))}</p>
+        <button class="btn danger-solid" type="submit">Yes, revoke all ${apps + browsers}</button>
       </form>
     </details>
   </section>`;
@@ -118,7 +167,7 @@ function revokeAll(s: AccountPageInput): SafeHtml | string {
  *
  * @example
  * ```ts
- * reply.type('text/html; charset=utf-8').send(accountPage({ email, name, current, sessions, csrfToken, now: kt.now() }));
+ * reply.type('text/html; charset=utf-8').send(accountPage({ email, name, current, browsers, sessions, csrfToken, now: kt.now() }));
  * ```
  */
 export function accountPage(s: AccountPageInput): string {
@@ -128,6 +177,7 @@ export function accountPage(s: AccountPageInput): string {
     </div>
     ${noticeBanner(s.notice)}
     ${currentSession(s)}
+    ${otherBrowsers(s)}
     ${appSessions(s)}
     ${revokeAll(s)}`;
   return layout({ title: 'Sessions and devices', body, signedInAs: s.email, csrfToken: s.csrfToken });
