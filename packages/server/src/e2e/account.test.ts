@@ -1,6 +1,7 @@
 /**
  * The account page over plain HTTP: who may see it, what it lists, and revoking one
- * session or all of them — only ever the signed-in person's own.
+ * session, signing out another browser, or ending all of them — only ever the signed-in
+ * person's own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
@@ -28,10 +29,10 @@ class Browser {
     return res;
   }
 
-  async signIn(email: string): Promise<void> {
+  async signIn(email: string, userAgent = IPHONE_APP): Promise<void> {
     const form = await this.request('/signin');
     const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-    const res = await this.request('/signin', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': IPHONE_APP }, body: new URLSearchParams({ email, password: PASSWORD, csrf }).toString() });
+    const res = await this.request('/signin', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': userAgent }, body: new URLSearchParams({ email, password: PASSWORD, csrf }).toString() });
     expect(res.status).toBe(303);
   }
 
@@ -203,5 +204,225 @@ describe('the account page', () => {
     const after = await b.page();
     expect(after.text).toContain(`<strong>${live} apps were</strong> signed out.`);
     expect(after.text).toContain('No apps are signed in as you');
+  });
+});
+
+
+const CHROME_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+const FIREFOX_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+const EDGE_WINDOWS = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0';
+
+/** The "Other browsers" rows of a page: SSO session id and the row's markup. */
+function browserRows(page: string): Array<{ id: string; row: string }> {
+  return [...page.matchAll(/<li class="session browser" data-sso="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => ({ id: m[1]!, row: m[2]! }));
+}
+
+describe('the account page: other browsers', () => {
+  let s: TestServer;
+  const clock = { t: Date.now() };
+  const photos: App = { id: 'photos', auth: basic('photos', 'photos-secret-0123456789') };
+  let people = 0;
+
+  beforeAll(async () => {
+    s = await startTestServer({ now: () => clock.t, config: { gcIntervalSec: 0 } });
+    await s.addClient({ id: photos.id, name: 'Photo Sync', secret: 'photos-secret-0123456789', redirectUris: [REDIRECT], scope: 'openid email offline_access' });
+  });
+  afterAll(() => s.close());
+
+  /** A new person, so each test starts with nobody else signed in as them. */
+  async function person(): Promise<string> {
+    const email = `person${++people}@example.com`;
+    await s.addUser(email, PASSWORD);
+    return email;
+  }
+
+  /** Signs in as `email` in a new "browser" that sends `userAgent`. */
+  async function browser(email: string, userAgent: string): Promise<Browser> {
+    const b = new Browser(s.url);
+    await b.signIn(email, userAgent);
+    return b;
+  }
+
+  /** What `GET /api/v1/ssocookie` answers to this browser's npsso. */
+  async function ssocookie(b: Browser): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${s.url}/api/v1/ssocookie`, { headers: { cookie: `npsso=${b.cookies.get('npsso')}` } });
+    return { status: res.status, body: await res.json() };
+  }
+
+  /** Where authorize sends this browser: a code for the app, or the sign-in page. */
+  async function authorizeWith(b: Browser): Promise<{ status: number; location: string | null }> {
+    return authorize(s.url, b.cookies.get('npsso')!, { client_id: photos.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email', access_type: 'offline' });
+  }
+
+  async function works(b: Browser): Promise<void> {
+    expect(await ssocookie(b)).toEqual({ status: 200, body: { npsso: b.cookies.get('npsso') } });
+    const answer = await authorizeWith(b);
+    expect(answer.status).toBe(302);
+    expect(answer.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=v3\./);
+  }
+
+  async function signedOut(b: Browser): Promise<void> {
+    const answer = await ssocookie(b);
+    expect(answer.status).toBe(401);
+    expect((answer.body as { error?: string }).error).toBe('login_required');
+    const auth = await authorizeWith(b);
+    expect(auth.status).toBe(302);
+    expect(auth.location).toMatch(/^\/signin\?return_to=/);
+    expect((await b.request('/account')).status).toBe(302);
+  }
+
+  it('shows an empty "Other browsers" section between this browser and the apps when signed in nowhere else', async () => {
+    const a = await browser(await person(), CHROME_MAC);
+    const { text } = await a.page();
+    expect(text).toContain('Other browsers <span class="count">0</span>');
+    expect(text).toContain('You are not signed in anywhere else');
+    expect(browserRows(text)).toEqual([]);
+    const order = ['id="this-browser"', 'id="other-browsers"', 'id="apps"'].map((marker) => text.indexOf(marker));
+    expect(order.every((at) => at > 0)).toBe(true);
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(text).not.toContain('Revoke all');
+    expect(text).not.toMatch(/style=|<script/i);
+  });
+
+  it('lists the person’s other browser with device hint and relative plus exact times, and neither this one nor anyone else’s', async () => {
+    const email = await person();
+    const a = await browser(email, CHROME_MAC);
+    const signedInB = clock.t;
+    const b = await browser(email, FIREFOX_WINDOWS);
+    await browser(await person(), EDGE_WINDOWS);
+    clock.t += 3 * 60_000;
+    const { text } = await a.page();
+    expect(text).toContain('Chrome on macOS <span class="badge ok">Current session</span>');
+    expect(text).toContain('Other browsers <span class="count">1</span>');
+    const rows = browserRows(text);
+    expect(rows).toHaveLength(1);
+    const [{ id, row }] = rows as [{ id: string; row: string }];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(row).toContain('<p class="session-title">Firefox on Windows</p>');
+    expect(row).toContain(`<time datetime="${new Date(signedInB).toISOString()}">3 minutes ago</time>`);
+    expect(row).toContain(`<time datetime="${new Date(signedInB + 60 * 86_400_000).toISOString()}">in 2 months</time>`);
+    expect(row).toMatch(/<span class="exact">\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC<\/span>/);
+    expect(row).toContain(`action="/account/browsers/${id}/signout"`);
+    expect(row).toContain('name="csrf"');
+    expect(row).toContain('>Sign out</button>');
+    expect(text).not.toContain('Edge on Windows');
+    expect(text).not.toContain('You are not signed in anywhere else');
+    // The other browser sees this one the other way round.
+    const fromB = browserRows((await b.page()).text);
+    expect(fromB.map((r) => /<p class="session-title">([^<]*)<\/p>/.exec(r.row)?.[1])).toEqual(['Chrome on macOS']);
+    // Revoke all is offered even with no app, and says it signs out other browsers.
+    expect(text).toContain('This signs out every app and every other browser above at once. You stay signed in to Keyturn in this browser.');
+    expect(text).toContain('The other browser will be signed out.');
+    expect(text).toContain('Yes, revoke all 1');
+  });
+
+  it('signs another browser out from this one: its npsso then fails at ssocookie and authorize, while this browser keeps working', async () => {
+    const email = await person();
+    const a = await browser(email, CHROME_MAC);
+    const b = await browser(email, FIREFOX_WINDOWS);
+    await works(b);
+    const { text, csrf } = await a.page();
+    const [{ id }] = browserRows(text) as [{ id: string }];
+    const res = await a.post(`/account/browsers/${id}/signout`, { csrf });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/account');
+    await signedOut(b);
+    await works(a);
+    const after = await a.page();
+    expect(after.text).toContain('<div class="alert ok" role="status"><strong>Firefox on Windows</strong> was signed out. That browser must sign in again to use your account.</div>');
+    expect(browserRows(after.text)).toEqual([]);
+    expect(after.text).toContain('You are not signed in anywhere else');
+    expect((await a.page()).text).not.toContain('was signed out');
+    // Again: it is gone, and the answer says so.
+    const again = await a.post(`/account/browsers/${id}/signout`, { csrf });
+    expect(again.status).toBe(404);
+    expect(await again.text()).toContain('Browser not found');
+  });
+
+  it('refuses to sign out another browser without the CSRF token, and that browser stays signed in', async () => {
+    const email = await person();
+    const a = await browser(email, CHROME_MAC);
+    const b = await browser(email, FIREFOX_WINDOWS);
+    const [{ id }] = browserRows((await a.page()).text) as [{ id: string }];
+    expect((await a.post(`/account/browsers/${id}/signout`, { csrf: 'forged' })).status).toBe(403);
+    expect((await a.post(`/account/browsers/${id}/signout`, {})).status).toBe(403);
+    await works(b);
+    expect(browserRows((await a.page()).text).map((r) => r.id)).toEqual([id]);
+  });
+
+  it('sends a sign-out from someone not signed in to the sign-in page and ends nothing', async () => {
+    const email = await person();
+    const a = await browser(email, CHROME_MAC);
+    const b = await browser(email, FIREFOX_WINDOWS);
+    const [{ id }] = browserRows((await a.page()).text) as [{ id: string }];
+    const stranger = new Browser(s.url);
+    const res = await stranger.post(`/account/browsers/${id}/signout`, { csrf: 'x' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/signin?return_to=%2Faccount');
+    await works(b);
+  });
+
+  it('answers 404 for another person’s browser, this browser and a made-up id, and ends none of them', async () => {
+    const victim = await person();
+    const v1 = await browser(victim, CHROME_MAC);
+    const v2 = await browser(victim, FIREFOX_WINDOWS);
+    const [{ id: victimSession }] = browserRows((await v1.page()).text) as [{ id: string }];
+    const mallory = await browser(await person(), EDGE_WINDOWS);
+    const { csrf } = await mallory.page();
+    const res = await mallory.post(`/account/browsers/${victimSession}/signout`, { csrf });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toContain('Browser not found');
+    await works(v2);
+    // This browser's own session is not an "other browser" (that is /signout).
+    const [{ id: v1Session }] = browserRows((await v2.page()).text) as [{ id: string }];
+    const { csrf: v1Csrf } = await v1.page();
+    expect((await v1.post(`/account/browsers/${v1Session}/signout`, { csrf: v1Csrf })).status).toBe(404);
+    await works(v1);
+    for (const bogus of ['not-a-session', '00000000-0000-0000-0000-000000000000', "x' OR '1'='1", 'a'.repeat(200)]) {
+      expect((await mallory.post(`/account/browsers/${encodeURIComponent(bogus)}/signout`, { csrf })).status).toBe(404);
+    }
+    await works(v1);
+    await works(v2);
+    await works(mallory);
+  });
+
+  it('"Revoke all" ends every other browser and every grant of the person, but not this browser nor anyone else’s', async () => {
+    const email = await person();
+    const a = await browser(email, CHROME_MAC);
+    const b = await browser(email, FIREFOX_WINDOWS);
+    const c = await browser(email, IPHONE_APP);
+    const fromA = await tokens(s, a, photos, 'node');
+    const fromB = await tokens(s, b, photos, 'okhttp/4.12.0');
+    const other = await browser(await person(), EDGE_WINDOWS);
+    const othersGrant = await tokens(s, other, photos, 'node');
+    const { text, csrf } = await a.page();
+    expect(browserRows(text)).toHaveLength(2);
+    expect(text).toContain('All 2 apps will have to ask you to sign in again. All 2 other browsers will be signed out.');
+    expect(text).toContain('Yes, revoke all 4');
+    const res = await a.post('/account/sessions/revoke-all', { csrf });
+    expect(res.status).toBe(303);
+    await signedOut(b);
+    await signedOut(c);
+    expect(await refreshStatus(s, photos, fromA.refresh_token)).toEqual({ status: 400, error: 'invalid_grant' });
+    expect(await refreshStatus(s, photos, fromB.refresh_token)).toEqual({ status: 400, error: 'invalid_grant' });
+    await works(a);
+    await works(other);
+    expect(await refreshStatus(s, photos, othersGrant.refresh_token)).toEqual({ status: 200 });
+    const after = await a.page();
+    expect(after.text).toContain('<strong>2 apps were</strong> signed out. None of them can get new tokens until you sign in to them again. <strong>2 other browsers were</strong> signed out too.');
+    expect(after.text).toContain('Chrome on macOS <span class="badge ok">Current session</span>');
+    expect(after.text).toContain('You are not signed in anywhere else');
+    // `works(a)` above only got a code, never exchanged: no new grant.
+    expect(after.text).toContain('Apps and devices <span class="count">0</span>');
+  });
+
+  it('shows a forged notice cookie only as escaped text, and none when its count is not a number', async () => {
+    const a = await browser(await person(), CHROME_MAC);
+    a.cookies.set('kt_notice', encodeURIComponent('revoked-all:2:<b>x</b>'));
+    const { text } = await a.page();
+    expect(text).not.toContain('role="status"');
+    a.cookies.set('kt_notice', encodeURIComponent('browser:<img src=x>'));
+    const forged = await a.page();
+    expect(forged.text).toContain('<strong>&#60;img src=x&#62;</strong> was signed out.');
   });
 });
