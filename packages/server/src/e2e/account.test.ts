@@ -217,6 +217,13 @@ function browserRows(page: string): Array<{ id: string; row: string }> {
   return [...page.matchAll(/<li class="session browser" data-sso="([^"]+)">([\s\S]*?)<\/li>/g)].map((m) => ({ id: m[1]!, row: m[2]! }));
 }
 
+/** The one "Other browsers" row of a page (fails the test when there is not exactly one). */
+function onlyBrowserRow(page: string): { id: string; row: string } {
+  const rows = browserRows(page);
+  expect(rows).toHaveLength(1);
+  return rows[0]!;
+}
+
 describe('the account page: other browsers', () => {
   let s: TestServer;
   const clock = { t: Date.now() };
@@ -294,9 +301,7 @@ describe('the account page: other browsers', () => {
     const { text } = await a.page();
     expect(text).toContain('Chrome on macOS <span class="badge ok">Current session</span>');
     expect(text).toContain('Other browsers <span class="count">1</span>');
-    const rows = browserRows(text);
-    expect(rows).toHaveLength(1);
-    const [{ id, row }] = rows as [{ id: string; row: string }];
+    const { id, row } = onlyBrowserRow(text);
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(row).toContain('<p class="session-title">Firefox on Windows</p>');
     expect(row).toContain(`<time datetime="${new Date(signedInB).toISOString()}">3 minutes ago</time>`);
@@ -322,7 +327,7 @@ describe('the account page: other browsers', () => {
     const b = await browser(email, FIREFOX_WINDOWS);
     await works(b);
     const { text, csrf } = await a.page();
-    const [{ id }] = browserRows(text) as [{ id: string }];
+    const { id } = onlyBrowserRow(text);
     const res = await a.post(`/account/browsers/${id}/signout`, { csrf });
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/account');
@@ -343,7 +348,7 @@ describe('the account page: other browsers', () => {
     const email = await person();
     const a = await browser(email, CHROME_MAC);
     const b = await browser(email, FIREFOX_WINDOWS);
-    const [{ id }] = browserRows((await a.page()).text) as [{ id: string }];
+    const { id } = onlyBrowserRow((await a.page()).text);
     expect((await a.post(`/account/browsers/${id}/signout`, { csrf: 'forged' })).status).toBe(403);
     expect((await a.post(`/account/browsers/${id}/signout`, {})).status).toBe(403);
     await works(b);
@@ -354,7 +359,7 @@ describe('the account page: other browsers', () => {
     const email = await person();
     const a = await browser(email, CHROME_MAC);
     const b = await browser(email, FIREFOX_WINDOWS);
-    const [{ id }] = browserRows((await a.page()).text) as [{ id: string }];
+    const { id } = onlyBrowserRow((await a.page()).text);
     const stranger = new Browser(s.url);
     const res = await stranger.post(`/account/browsers/${id}/signout`, { csrf: 'x' });
     expect(res.status).toBe(303);
@@ -366,7 +371,7 @@ describe('the account page: other browsers', () => {
     const victim = await person();
     const v1 = await browser(victim, CHROME_MAC);
     const v2 = await browser(victim, FIREFOX_WINDOWS);
-    const [{ id: victimSession }] = browserRows((await v1.page()).text) as [{ id: string }];
+    const { id: victimSession } = onlyBrowserRow((await v1.page()).text);
     const mallory = await browser(await person(), EDGE_WINDOWS);
     const { csrf } = await mallory.page();
     const res = await mallory.post(`/account/browsers/${victimSession}/signout`, { csrf });
@@ -374,7 +379,7 @@ describe('the account page: other browsers', () => {
     expect(await res.text()).toContain('Browser not found');
     await works(v2);
     // This browser's own session is not an "other browser" (that is /signout).
-    const [{ id: v1Session }] = browserRows((await v2.page()).text) as [{ id: string }];
+    const { id: v1Session } = onlyBrowserRow((await v2.page()).text);
     const { csrf: v1Csrf } = await v1.page();
     expect((await v1.post(`/account/browsers/${v1Session}/signout`, { csrf: v1Csrf })).status).toBe(404);
     await works(v1);
