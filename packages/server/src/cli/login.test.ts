@@ -75,6 +75,26 @@ describe('keyturn login / token / status', () => {
     for (const file of ['profiles.json']) expect(readFileSync(path.join(home, file), 'utf8')).not.toContain(token.out.trim());
   });
 
+  it('never writes a client secret that came from KEYTURN_CLIENT_SECRET to disk', async () => {
+    process.env.KEYTURN_CLIENT_SECRET = 'cli-secret-0123456789';
+    const flags = serverFlags().filter((f, i, all) => f !== '--client-secret' && all[i - 1] !== '--client-secret');
+    const npsso = await server.signIn('cli@example.com', PASSWORD);
+    const login = await run('login', '--npsso', npsso, ...flags);
+    expect(login.code).toBe(0);
+    const profiles = readFileSync(path.join(home, 'profiles.json'), 'utf8');
+    expect(profiles).toContain('"clientId": "cli"');
+    expect(profiles).not.toContain('cli-secret-0123456789');
+    const token = await run('token');
+    expect(token.code).toBe(0);
+    expect(token.out).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  });
+
+  it('keeps a secret given with --client-secret in the 0600 profile, so later commands need no flags', async () => {
+    const npsso = await server.signIn('cli@example.com', PASSWORD);
+    expect((await run('login', '--npsso', npsso, ...serverFlags())).code).toBe(0);
+    expect(readFileSync(path.join(home, 'profiles.json'), 'utf8')).toContain('cli-secret-0123456789');
+  });
+
   it('reads the NPSSO from standard input with --npsso-stdin and honours KEYTURN_VAULT_KEY', async () => {
     process.env.KEYTURN_VAULT_KEY = 'cd'.repeat(32);
     const npsso = await server.signIn('cli@example.com', PASSWORD);

@@ -161,11 +161,16 @@ export async function readProfiles(home: string): Promise<Record<string, Profile
   }
 }
 
-/** Saves one profile (0600: it may hold a client secret). */
-export async function writeProfile(home: string, name: string, profile: Profile): Promise<void> {
+/**
+ * Saves one profile (0600: it may hold a client secret given with --client-secret). A secret
+ * that came from KEYTURN_CLIENT_SECRET is never written: whoever keeps it in the environment
+ * keeps it off the disk.
+ */
+export async function writeProfile(home: string, name: string, profile: Profile, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await ensureHome(home);
   const all = await readProfiles(home);
-  all[name] = profile;
+  const { clientSecret, ...rest } = profile;
+  all[name] = clientSecret !== undefined && clientSecret !== env.KEYTURN_CLIENT_SECRET ? profile : rest;
   const file = path.join(home, PROFILES_FILE);
   await writeFile(file, `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
   await chmod(file, 0o600);
