@@ -3,7 +3,15 @@
  * `switch (err.code)` on a `KeyturnError` narrows to the class; messages never contain a token.
  */
 
-/** Every `code` a Keyturn client error can carry. */
+/**
+ * Every `code` a Keyturn client error can carry.
+ *
+ * @example
+ * ```ts
+ * const retryable: KeyturnErrorCode[] = ['ERR_RATE_LIMITED', 'ERR_SERVER', 'ERR_NETWORK', 'ERR_TIMEOUT'];
+ * if (err instanceof KeyturnError && retryable.includes(err.code)) scheduleRetry();
+ * ```
+ */
 export type KeyturnErrorCode =
   | 'ERR_INVALID_NPSSO'
   | 'ERR_REFRESH_TOKEN_EXPIRED'
@@ -17,7 +25,15 @@ export type KeyturnErrorCode =
   | 'ERR_OAUTH'
   | 'ERR_PERSIST_FAILED';
 
-/** The RFC 6749 error fields a server answered with, kept as they came. */
+/**
+ * The RFC 6749 error fields a server answered with, kept as they came.
+ *
+ * @example
+ * ```ts
+ * const { status, error, error_description }: OAuthErrorFields = err; // any KeyturnError
+ * console.error(`HTTP ${status} ${error ?? ''}: ${error_description ?? err.message}`);
+ * ```
+ */
 export interface OAuthErrorFields {
   /** HTTP status of the answer (0 when there was none). */
   status: number;
@@ -204,7 +220,20 @@ export class PersistError extends KeyturnError {
   readonly code = 'ERR_PERSIST_FAILED' as const;
 }
 
-/** Every concrete error class, so `switch (err.code)` narrows. */
+/**
+ * Every concrete error class, so `switch (err.code)` narrows.
+ *
+ * @example
+ * ```ts
+ * function advice(err: KeyturnClientError): string {
+ *   switch (err.code) {
+ *     case 'ERR_RATE_LIMITED': return `retry in ${err.retryAfter ?? 60} s`;
+ *     case 'ERR_RELOGIN_REQUIRED': return 'sign in again';
+ *     default: return err.message;
+ *   }
+ * }
+ * ```
+ */
 export type KeyturnClientError =
   | InvalidNpssoError
   | RefreshTokenExpiredError

@@ -1,6 +1,14 @@
 /** Shapes shared by the exchange functions: psn-api's result types and the options base. */
 
-/** psn-api's `AuthTokensResponse`: what the code and refresh exchanges resolve to. */
+/**
+ * psn-api's `AuthTokensResponse`: what the code and refresh exchanges resolve to.
+ *
+ * @example
+ * ```ts
+ * const tokens: AuthTokensResponse = await exchangeAccessCodeForAuthTokens(code);
+ * const expiresAt = new Date(Date.now() + tokens.expiresIn * 1000).toISOString();
+ * ```
+ */
 export interface AuthTokensResponse {
   /** Sent as `Authorization: Bearer …` to call APIs. */
   accessToken: string;
@@ -15,12 +23,28 @@ export interface AuthTokensResponse {
   tokenType: string;
 }
 
-/** psn-api's `AuthorizationPayload`: what every psn-api call takes as its first argument. */
+/**
+ * psn-api's `AuthorizationPayload`: what every psn-api call takes as its first argument.
+ *
+ * @example
+ * ```ts
+ * const authorization: AuthorizationPayload = await session.authorization();
+ * const titles = await getUserTitles(authorization, 'me'); // psn-api
+ * ```
+ */
 export interface AuthorizationPayload {
   accessToken: string;
 }
 
-/** The transport options every exchange accepts. */
+/**
+ * The transport options every exchange accepts.
+ *
+ * @example
+ * ```ts
+ * const options: RequestOptions = { timeoutMs: 5_000, signal: AbortSignal.timeout(60_000) };
+ * const tokens = await exchangeRefreshTokenForAuthTokens(refreshToken, options);
+ * ```
+ */
 export interface RequestOptions {
   /** The `fetch` to use (tests, proxies, instrumentation). Default: the global `fetch`. */
   fetch?: typeof fetch;
@@ -33,6 +57,18 @@ export interface RequestOptions {
 /**
  * Where to sign in and as which client. Every field defaults to PlayStation's, so a psn-api
  * user changes only the import.
+ *
+ * @example
+ * ```ts
+ * const keyturn: ExchangeOptions = {
+ *   baseUrl: 'https://auth.example.com',
+ *   clientId: 'my-bot',
+ *   clientSecret: process.env.MY_BOT_SECRET,
+ *   redirectUri: 'com.example.bot://redirect',
+ *   scope: 'openid offline_access',
+ * };
+ * const code = await exchangeNpssoForAccessCode(npsso, keyturn);
+ * ```
  */
 export interface ExchangeOptions extends RequestOptions {
   /**
@@ -54,7 +90,16 @@ export interface ExchangeOptions extends RequestOptions {
   scope?: string;
 }
 
-/** Options of `exchangeNpssoForAccessCode`. */
+/**
+ * Options of `exchangeNpssoForAccessCode`.
+ *
+ * @example
+ * ```ts
+ * const { codeVerifier } = createPkcePair();
+ * const options: AuthorizationOptions = { clientId: 'my-app', codeVerifier, state: crypto.randomUUID() };
+ * const code = await exchangeNpssoForAccessCode(npsso, options);
+ * ```
+ */
 export interface AuthorizationOptions extends ExchangeOptions {
   /** PKCE (S256) challenge to send; see `createPkcePair()`. */
   codeChallenge?: string;
@@ -65,11 +110,27 @@ export interface AuthorizationOptions extends ExchangeOptions {
   nonce?: string;
 }
 
-/** Options of `exchangeAccessCodeForAuthTokens`. */
+/**
+ * Options of `exchangeAccessCodeForAuthTokens`.
+ *
+ * @example
+ * ```ts
+ * const options: AuthorizationCodeOptions = { clientId: 'my-app', codeVerifier };
+ * const tokens = await exchangeAccessCodeForAuthTokens(code, options);
+ * ```
+ */
 export interface AuthorizationCodeOptions extends ExchangeOptions {
   /** The PKCE verifier whose challenge went to `/authorize`. */
   codeVerifier?: string;
 }
 
-/** Options of `exchangeRefreshTokenForAuthTokens`. */
+/**
+ * Options of `exchangeRefreshTokenForAuthTokens`.
+ *
+ * @example
+ * ```ts
+ * const options: RefreshTokenOptions = { baseUrl: 'http://127.0.0.1:8080', clientId: 'my-app' };
+ * const tokens = await exchangeRefreshTokenForAuthTokens(refreshToken, options);
+ * ```
+ */
 export type RefreshTokenOptions = ExchangeOptions;

@@ -1,7 +1,14 @@
 /** PKCE (RFC 7636) S256 helpers for public clients. */
 import { createHash, randomBytes } from 'node:crypto';
 
-/** The S256 challenge of a verifier: base64url(SHA-256(verifier)). */
+/**
+ * The S256 challenge of a verifier: base64url(SHA-256(verifier)).
+ *
+ * @example
+ * ```ts
+ * codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'); // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'
+ * ```
+ */
 export function codeChallengeS256(codeVerifier: string): string {
   return createHash('sha256').update(codeVerifier, 'ascii').digest('base64url');
 }

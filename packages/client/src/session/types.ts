@@ -6,6 +6,12 @@ import type { LockOptions, StoredTokens } from '../vault/types.js';
 /**
  * What a session needs from a vault (`createVault(…)` satisfies it): load and save by name,
  * and a lock that holds across every process sharing the store.
+ *
+ * @example
+ * ```ts
+ * const vault: SessionVault = createVault({ store: await createFileStore({ directory: './tokens' }), keys });
+ * const session = await AuthSession.fromVault(vault, 'bot', { clientId: 'my-bot' });
+ * ```
  */
 export interface SessionVault {
   load(name: string): Promise<StoredTokens | null>;
@@ -14,7 +20,20 @@ export interface SessionVault {
   withLock<T>(name: string, fn: () => Promise<T>, options?: LockOptions): Promise<T>;
 }
 
-/** Options of `AuthSession`: where to refresh (the exchange options) and when. */
+/**
+ * Options of `AuthSession`: where to refresh (the exchange options) and when.
+ *
+ * @example
+ * ```ts
+ * const options: AuthSessionOptions = {
+ *   baseUrl: 'http://127.0.0.1:8080',
+ *   clientId: 'my-bot',
+ *   refreshWindowMs: 10 * 60_000, // refresh in the background in the last 10 minutes
+ *   refreshTokenWarningDays: 14,  // warn two weeks before a new sign-in is needed
+ * };
+ * const session = new AuthSession(tokens, options);
+ * ```
+ */
 export interface AuthSessionOptions extends ExchangeOptions {
   /** The clock, in epoch ms. Default `Date.now`. Tests freeze it. */
   now?: () => number;
@@ -42,11 +61,27 @@ export interface AuthSessionOptions extends ExchangeOptions {
   lockOptions?: LockOptions;
 }
 
-/** Options of `AuthSession.fromNpsso`: the session's, plus PKCE/state for the sign-in. */
+/**
+ * Options of `AuthSession.fromNpsso`: the session's, plus PKCE/state for the sign-in.
+ *
+ * @example
+ * ```ts
+ * const options: FromNpssoOptions = { clientId: 'my-app', codeVerifier: createPkcePair().codeVerifier };
+ * const session = await AuthSession.fromNpsso(npsso, options);
+ * ```
+ */
 export type FromNpssoOptions = AuthSessionOptions &
   Pick<AuthorizationOptions, 'codeVerifier' | 'codeChallenge' | 'state' | 'nonce'>;
 
-/** Payload of the `refreshed` event. */
+/**
+ * Payload of the `refreshed` event.
+ *
+ * @example
+ * ```ts
+ * session.on('refreshed', ({ tokens, source, rotated }: RefreshedEvent) =>
+ *   console.log(`refreshed (${source}${rotated ? ', rotated' : ''}) until ${tokens.accessTokenExpiresAt}`));
+ * ```
+ */
 export interface RefreshedEvent {
   /** A copy of the tokens now in use. */
   tokens: StoredTokens;
@@ -56,14 +91,30 @@ export interface RefreshedEvent {
   rotated: boolean;
 }
 
-/** Payload of the `refreshTokenExpiring` event. */
+/**
+ * Payload of the `refreshTokenExpiring` event.
+ *
+ * @example
+ * ```ts
+ * session.on('refreshTokenExpiring', ({ refreshTokenExpiresAt, msLeft }: RefreshTokenExpiringEvent) =>
+ *   notifyOwner(`sign in again by ${refreshTokenExpiresAt} (${Math.floor(msLeft / 86_400_000)} days left)`));
+ * ```
+ */
 export interface RefreshTokenExpiringEvent {
   refreshTokenExpiresAt: string;
   /** Milliseconds left before the refresh token expires (0 if it already has). */
   msLeft: number;
 }
 
-/** Events of `AuthSession` (a node:events EventEmitter). */
+/**
+ * Events of `AuthSession` (a node:events EventEmitter), with their payloads.
+ *
+ * @example
+ * ```ts
+ * session.on('reloginRequired', (err) => notifyOwner(`sign in again: ${err.code}`));
+ * session.on('refreshFailed', (err) => console.warn('background refresh failed, will retry', err.message));
+ * ```
+ */
 export interface AuthSessionEvents {
   refreshed: [RefreshedEvent];
   /** The refresh token is expired or was refused (`invalid_grant`): someone must sign in again. */
