@@ -5,7 +5,7 @@ export interface RecordedRequest {
   method: string;
   headers: Headers;
   body: URLSearchParams;
-  redirect: RequestRedirect | undefined;
+  redirect: RequestInit['redirect'];
 }
 
 export type Handler = (req: RecordedRequest) => Response | Promise<Response>;

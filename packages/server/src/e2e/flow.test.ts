@@ -1,4 +1,4 @@
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { PSN, authorize, basic, codeFrom, tokenRequest } from './lib.js';
@@ -45,7 +45,7 @@ describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
     expect(typeof first.body.id_token).toBe('string');
     expect(typeof first.body.refresh_token).toBe('string');
 
-    const jwks = createLocalJWKSet(await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json());
+    const jwks = createLocalJWKSet((await (await fetch(`${s.url}/api/authz/v3/oauth/jwks`)).json()) as JSONWebKeySet);
     const at = await jwtVerify(first.body.access_token as string, jwks, { issuer: s.issuer, typ: 'at+jwt', algorithms: ['RS256'] });
     expect(at.payload).toMatchObject({ client_id: PSN.clientId, aud: PSN.clientId, scope: PSN.scope });
     expect(decodeProtectedHeader(first.body.access_token as string).kid).toBeTruthy();
