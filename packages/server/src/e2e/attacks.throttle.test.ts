@@ -3,9 +3,8 @@
  * many machines on one email, and forged X-Forwarded-For headers, which only count as the
  * address when the server is configured to trust a proxy.
  */
-import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { Browser, setCookieLine, type Answer } from './test-support/attacks.js';
 
@@ -101,21 +100,18 @@ describe('attacks on the sign-in limits with concurrent guesses', () => {
 });
 
 describe('attacks on the sign-in limits with concurrent guesses at two servers sharing Redis', () => {
-  const prefix = `keyturn-test-${randomBytes(6).toString('hex')}:`;
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true });
+  let r: RedisSandbox;
   let a: TestServer;
   let b: TestServer;
   beforeAll(async () => {
-    await redis.connect();
-    const config = { ...LIMITS, redisUrl: 'redis://127.0.0.1:6379', redisPrefix: prefix };
+    r = await openRedisSandbox();
+    const config = { ...LIMITS, ...r.config };
     [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
     await Promise.all([a, b].flatMap((srv) => ['ada', 'bob'].map((n) => srv.addUser(`${n}@example.com`, PASSWORD))));
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
+    await r?.drop();
   });
 
   it('checks no more passwords than the limit across both servers, and a success takes back only its own hit', async () => {
@@ -133,20 +129,20 @@ describe('attacks on the sign-in limits with concurrent guesses at two servers s
     const office = new Browser(a.url, '127.0.15.200');
     expect((await attempt(office, 'ada@example.com', 'typo')).status).toBe(401);
     expect((await attempt(office, 'ada@example.com', PASSWORD)).status).toBe(303);
-    expect(await redis.get(`${prefix}login:addr:127.0.15.200`)).toBe('1');
+    expect(await r.redis.get(`${r.prefix}login:addr:127.0.15.200`)).toBe('1');
     // A first, successful sign-in from an address leaves its count at zero, on the other server too.
     expect((await attempt(new Browser(b.url, '127.0.15.201'), 'ada@example.com', PASSWORD)).status).toBe(303);
-    expect(await redis.get(`${prefix}login:addr:127.0.15.201`)).toBe('0');
+    expect(await r.redis.get(`${r.prefix}login:addr:127.0.15.201`)).toBe('0');
   });
 
   it('creates no counter keys for a locked-out address flooding with new emails (no eviction of a victim’s counter)', async () => {
     const flooder = new Browser(a.url, '127.0.15.250');
     for (let i = 0; i < LOCK; i++) expect((await attempt(flooder, `spray${i}@example.com`, 'x')).status).toBe(401);
-    const before = (await redis.keys(`${prefix}login:acct:*`)).length;
+    const before = (await r.redis.keys(`${r.prefix}login:acct:*`)).length;
     const csrf = await flooder.csrf();
     const flood = await Promise.all(Array.from({ length: 20 }, (_, i) => flooder.post('/signin', { email: `flood${i}@example.com`, password: 'x', csrf })));
     expect(flood.map((r) => r.status)).toEqual(Array(20).fill(429));
-    expect((await redis.keys(`${prefix}login:acct:*`)).length).toBe(before);
+    expect((await r.redis.keys(`${r.prefix}login:acct:*`)).length).toBe(before);
   });
 });
 

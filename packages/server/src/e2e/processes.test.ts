@@ -12,15 +12,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ENV, freePort } from '../test-support/cli.js';
 import { createTestPostgresDatabase } from '../test-support/databases.js';
+import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
 import { cookieValue, signInThroughForm } from '../test-support/server.js';
 import { authorize, basic, codeFrom, tokenRequest } from './lib.js';
 
 const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-const REDIS_URL = 'redis://127.0.0.1:6379';
 const ISSUER = 'http://keyturn.test';
 const APP = { id: 'fleet-app', secret: 'fleet-secret-0123456789abcdef', redirect: 'https://fleet.example/cb', scope: 'openid offline_access' };
 const ADA = { email: 'ada@example.com', password: 'correct horse battery staple' };
@@ -146,8 +145,7 @@ async function introspect(url: string, token: string): Promise<Record<string, un
 }
 
 describe('two `keyturn serve` processes on one PostgreSQL database and one Redis', () => {
-  const prefix = `keyturn-test-${randomBytes(6).toString('hex')}:`;
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  let r: RedisSandbox | undefined;
   const dirs: string[] = [];
   let db: { url: string; drop(): Promise<void> } | undefined;
   let a: ServeProcess | undefined;
@@ -157,12 +155,12 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
 
   beforeAll(async () => {
     if (!existsSync(BUILT)) throw new Error('packages/server/dist is missing: run `npm run build` first (npm test does)');
-    await redis.connect();
+    r = await openRedisSandbox();
     db = await createTestPostgresDatabase();
     env = {
       ...ENV,
       KEYTURN_SECRET: `fleet-secret-${randomBytes(16).toString('hex')}`,
-      KEYTURN_REDIS_PREFIX: prefix,
+      KEYTURN_REDIS_PREFIX: r.prefix,
       KEYTURN_LOG_LEVEL: 'warn',
     };
     const dataDir = () => {
@@ -179,7 +177,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
     expect(added).toMatchObject({ code: 0, stderr: '' });
     // Both start at once, each with its own (empty) data folder: nothing is shared but the
     // database, Redis, the secret and the public issuer.
-    const serve = () => startServe(['--database', db!.url, '--redis', REDIS_URL, '--issuer', ISSUER, '--data-dir', dataDir()], env);
+    const serve = () => startServe(['--database', db!.url, '--redis', r!.url, '--issuer', ISSUER, '--data-dir', dataDir()], env);
     const [first, second] = await Promise.allSettled([serve(), serve()]);
     if (first.status === 'fulfilled') a = first.value;
     if (second.status === 'fulfilled') b = second.value;
@@ -189,11 +187,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
 
   afterAll(async () => {
     if (!stopped) await Promise.all([a, b].map((p) => (p ? stop(p) : undefined)));
-    if (redis.status === 'ready') {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    }
+    await r?.drop();
     await db?.drop();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }, 2 * STOP_TIMEOUT_MS + 30_000);
@@ -265,7 +259,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
 
   it('adds up failed sign-ins on A and B in Redis and locks the account on both', async () => {
     const acctKey = async () => {
-      const keys = await redis.keys(`${prefix}login:acct:*`);
+      const keys = await r!.redis.keys(`${r!.prefix}login:acct:*`);
       expect(keys).toHaveLength(1);
       return keys[0]!;
     };
@@ -275,12 +269,12 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
     const half = LOCK_AFTER / 2;
     const onA = await Promise.all(Array.from({ length: half }, (_, i) => fail(i + 1, b!, a!)));
     expect(onA.map((r) => r.status)).toEqual(Array(half).fill(401));
-    expect(await redis.get(await acctKey())).toBe(String(half));
+    expect(await r!.redis.get(await acctKey())).toBe(String(half));
     // B adds its failures to the count A left in Redis.
     const onB = await Promise.all(Array.from({ length: half }, (_, i) => fail(half + i + 1, a!, b!)));
     expect(onB.map((r) => r.status)).toEqual(Array(half).fill(401));
-    expect(await redis.get(await acctKey())).toBe(String(LOCK_AFTER));
-    expect(await redis.pttl(await acctKey())).toBeGreaterThan(0);
+    expect(await r!.redis.get(await acctKey())).toBe(String(LOCK_AFTER));
+    expect(await r!.redis.pttl(await acctKey())).toBeGreaterThan(0);
 
     // Now the right password is refused on both, from an address that never failed.
     for (const p of [a!, b!]) {
@@ -292,7 +286,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
     // Another person is not affected.
     expect(await signInThroughForm(b!.url, ADA.email, ADA.password)).toMatch(/^[A-Za-z0-9_-]{64}$/);
     // Only this run's prefix was written to.
-    expect((await redis.keys(`${prefix}*`)).every((k) => k.startsWith(`${prefix}login:`))).toBe(true);
+    expect((await r!.redis.keys(`${r!.prefix}*`)).every((k) => k.startsWith(`${r!.prefix}login:`))).toBe(true);
   }, 90_000);
 
   it('stops both processes on SIGTERM with exit code 0 and no error logged', async () => {
