@@ -31,6 +31,11 @@ export interface ServerConfig {
   loginLockAfter: number;
   loginWindowSec: number;
   /**
+   * Failed client authentications (wrong secret, unknown client) from one address inside
+   * `loginWindowSec` before the token, revocation and introspection endpoints answer 429 to it.
+   */
+  clientAuthLockAfter: number;
+  /**
    * How many reverse proxies in front of the server append to X-Forwarded-For (0: none, the
    * socket address is the client's). With N, the client address is the Nth entry from the right:
    * what a client writes further left is ignored, so it cannot pick its own rate-limit key.
@@ -95,6 +100,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     loginSlowAfter: 5,
     loginLockAfter: 10,
     loginWindowSec: 15 * 60,
+    clientAuthLockAfter: 20,
     trustProxyHops: positiveInt(flags.trustProxy !== undefined ? String(flags.trustProxy) : env.KEYTURN_TRUST_PROXY, 0, '--trust-proxy (KEYTURN_TRUST_PROXY)', true, ' of proxies'),
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),

@@ -82,6 +82,11 @@ export interface ClientCredentials {
   authorization?: string | undefined;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
+  /**
+   * The caller's address. With it, failed secret checks are counted per address and refused
+   * with 429 past `clientAuthLockAfter` (the HTTP layer always passes it).
+   */
+  address?: string | undefined;
 }
 
 /** Verified secrets, so argon2 runs once per client and secret rather than once per request. */
@@ -110,7 +115,7 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
   const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
-    if (secret) await verifyAgainstDummy(secret);
+    if (secret) await throttled(kt, creds.address, async () => (await verifyAgainstDummy(secret), false));
     throw invalidClient();
   }
   if (client.secretHash === null) {
@@ -123,10 +128,30 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
   if (cached && cached.phc === client.secretHash && kt.now() - cached.at < VERIFIED_TTL_MS && safeEqual(cached.digest, digest)) {
     return { client, viaBasic };
   }
-  if (!(await verifySecret(client.secretHash, secret))) throw invalidClient();
+  const secretHash = client.secretHash;
+  if (!(await throttled(kt, creds.address, () => verifySecret(secretHash, secret)))) throw invalidClient();
   if (verified.size > 10_000) verified.clear();
   verified.set(client.id, { phc: client.secretHash, digest, at: kt.now() });
   return { client, viaBasic };
+}
+
+/**
+ * One argon2 check of a client secret under the per-address failure limit. The attempt is
+ * counted before the check, so concurrent guesses cannot all pass a count none of them had
+ * raised yet, and taken back when the secret was right. Besides guessing, this bounds the
+ * argon2 work (19 MiB, tens of ms) one address can make the server do with wrong secrets.
+ */
+async function throttled(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean> {
+  if (address === undefined) return check();
+  const { clientAuthLockAfter: lock, loginWindowSec: windowSec } = kt.config;
+  const key = `client:${address}`;
+  // Already locked: refuse without counting, as the sign-in limit does.
+  if ((await kt.attempts.peek(key)) >= lock || (await kt.attempts.hit(key, windowSec * 1000)) > lock) {
+    throw new OAuthError('temporarily_unavailable', `too many failed client authentications from this address; try again in ${windowSec} s`, 429, windowSec);
+  }
+  const ok = await check();
+  if (ok) await kt.attempts.undo(key);
+  return ok;
 }
 
 function decodeBasic(header: string): { id: string; secret: string } | null {

@@ -39,6 +39,8 @@ export class OAuthError extends Error {
     readonly error: OAuthErrorCode,
     readonly description: string,
     status?: number,
+    /** Sent as `Retry-After` (seconds) with a 429 or 503. */
+    readonly retryAfterSec?: number,
   ) {
     super(`${error}: ${description}`);
     this.name = 'OAuthError';

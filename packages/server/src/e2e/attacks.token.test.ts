@@ -24,7 +24,8 @@ describe('attacks on the token endpoint', () => {
   let pub: TestClient;
 
   beforeAll(async () => {
-    s = await startTestServer();
+    // Many wrong secrets from one address here: the limit on them has its own tests (attacks.clientAuth).
+    s = await startTestServer({ config: { clientAuthLockAfter: 1000 } });
     await s.addUser('ada@example.com', PASSWORD);
     [a, b, rotating, pub] = await Promise.all([
       registerClient(s, 'client-a'),
@@ -135,7 +136,7 @@ for (const backend of testBackends()) {
     let browser: Browser;
 
     beforeAll(async () => {
-      s = await startTestServer({ backend, config: { loginSlowAfter: 1000, loginLockAfter: 1000 } });
+      s = await startTestServer({ backend, config: { loginSlowAfter: 1000, loginLockAfter: 1000, clientAuthLockAfter: 1000 } });
       await s.addUser('ada@example.com', PASSWORD);
       client = await registerClient(s, 'client-a');
       browser = new Browser(s.url);

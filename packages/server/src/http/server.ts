@@ -94,6 +94,7 @@ function handleError(error: FastifyError | Error, request: FastifyRequest, reply
     if (error.error === 'invalid_client' && /^basic /i.test(request.headers.authorization ?? '')) {
       reply.header('WWW-Authenticate', 'Basic realm="keyturn", charset="UTF-8"');
     }
+    if (error.retryAfterSec !== undefined) reply.header('Retry-After', String(error.retryAfterSec));
     return sendError(request, reply, error.status, error.error, error.description);
   }
   const status = (error as FastifyError).statusCode;

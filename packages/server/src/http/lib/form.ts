@@ -30,6 +30,7 @@ export async function readClientForm<K extends string>(
     authorization: request.headers.authorization,
     clientId: form.client_id,
     clientSecret: form.client_secret,
+    address: request.ip,
   });
   return { client, form };
 }
