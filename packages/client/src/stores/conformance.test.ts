@@ -1,9 +1,9 @@
 /** One TokenStore conformance suite, run against all five stores on their real services. */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReadyChild, type ReadyChild } from '../test-support/readyChild.js';
 import { StoreError } from '../vault/errors.js';
 import type { TokenStore } from '../vault/types.js';
 import { fileBackend, memoryBackend, postgresBackend, redisBackend, sqliteBackend, type Backend, type StoreSpec } from './test-support/backends.js';
@@ -11,26 +11,11 @@ import { incrementUnderLock } from './test-support/counter.js';
 
 const backends: Backend[] = [memoryBackend(), fileBackend(), sqliteBackend(), postgresBackend(), redisBackend()];
 
-const VITE_NODE = fileURLToPath(new URL('../../../../node_modules/.bin/vite-node', import.meta.url));
 const CHILD = fileURLToPath(new URL('./test-support/lockChild.ts', import.meta.url));
 
-/** Starts lockChild.ts; resolves `go()` once it is ready, and `done` when it exits 0. */
-async function startChild(spec: StoreSpec, iterations: number): Promise<{ go(): void; done: Promise<void> }> {
-  const child = spawn(VITE_NODE, [CHILD, JSON.stringify(spec), String(iterations)], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const done = new Promise<void>((resolve, reject) => {
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`lockChild exited ${code}: ${errors}`))));
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('ready')) resolve();
-    });
-    done.catch(reject);
-  });
-  return { go: () => child.stdin.write('go\n'), done };
+/** Starts lockChild.ts; resolves once it is ready. */
+function startChild(spec: StoreSpec, iterations: number): Promise<ReadyChild> {
+  return startReadyChild(CHILD, [JSON.stringify(spec), String(iterations)]);
 }
 
 function deferred(): { promise: Promise<void>; resolve(): void } {
