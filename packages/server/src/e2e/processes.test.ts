@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ENV, freePort } from '../test-support/cli.js';
+import { BIN, ENV, freePort, keyturn } from '../test-support/cli.js';
 import { createTestPostgresDatabase } from '../test-support/databases.js';
 import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
 import { cookieValue, signInThroughForm } from '../test-support/server.js';
@@ -36,26 +36,6 @@ interface ServeProcess {
   output(): string;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `keyturn` command with `env` and optional standard input. */
-function keyturn(args: string[], env: NodeJS.ProcessEnv, stdin = ''): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
 }
 
 /**
@@ -171,9 +151,9 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
     // The CLI creates the schema, the people and the client before any server runs.
     const store = ['--database', db.url, '--data-dir', dataDir()];
     for (const user of [ADA, EVE]) {
-      expect(await keyturn(['user', 'add', '--email', user.email, '--password-stdin', ...store], env, user.password)).toMatchObject({ code: 0, stderr: '' });
+      expect(await keyturn(['user', 'add', '--email', user.email, '--password-stdin', ...store], { env, stdin: user.password })).toMatchObject({ code: 0, stderr: '' });
     }
-    const added = await keyturn(['client', 'add', '--id', APP.id, '--secret', APP.secret, '--redirect-uri', APP.redirect, '--scope', APP.scope, ...store], env);
+    const added = await keyturn(['client', 'add', '--id', APP.id, '--secret', APP.secret, '--redirect-uri', APP.redirect, '--scope', APP.scope, ...store], { env });
     expect(added).toMatchObject({ code: 0, stderr: '' });
     // Both start at once, each with its own (empty) data folder: nothing is shared but the
     // database, Redis, the secret and the public issuer.
@@ -210,7 +190,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
       await new Promise((r) => setTimeout(r, 250));
     } while (Date.now() < deadline);
     expect(jwks[1]).toEqual(jwks[0]);
-    const listed = await keyturn(['keys', 'list', '--database', db!.url, '--data-dir', dirs[0]!], env);
+    const listed = await keyturn(['keys', 'list', '--database', db!.url, '--data-dir', dirs[0]!], { env });
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     const active = listed.stdout.split('\n').filter((line) => /\sactive\s/.test(line)).map((line) => line.split(/\s+/)[0]);
     expect(active).toHaveLength(1);

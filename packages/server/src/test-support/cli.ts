@@ -15,9 +15,10 @@ export interface Run {
   stderr: string;
 }
 
-export function keyturn(args: string[], opts: { stdin?: string } = {}): Promise<Run> {
+/** Runs the built `keyturn` command with standard input `stdin` and `env` (default: `ENV`). */
+export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? ENV, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
