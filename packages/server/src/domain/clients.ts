@@ -5,6 +5,7 @@ import { ManagementError, OAuthError } from './errors.js';
 import { randomToken, sha256Hex, safeEqual } from './lib/crypto.js';
 import { parseScope } from './scope.js';
 import { hashSecret, verifyAgainstDummy, verifySecret } from './passwords.js';
+import { countAttempt } from './throttle.js';
 
 export const DEFAULT_CLIENT_SCOPE = 'openid profile email offline_access';
 
@@ -136,17 +137,15 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
 }
 
 /**
- * One argon2 check of a client secret under the per-address failure limit. The attempt is
- * counted before the check, so concurrent guesses cannot all pass a count none of them had
- * raised yet, and taken back when the secret was right. Besides guessing, this bounds the
+ * One argon2 check of a client secret under the per-address failure limit (`countAttempt`: counted
+ * before the check, taken back when the secret was right). Besides guessing, this bounds the
  * argon2 work (19 MiB, tens of ms) one address can make the server do with wrong secrets.
  */
 async function throttled(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean> {
   if (address === undefined) return check();
   const { clientAuthLockAfter: lock, loginWindowSec: windowSec } = kt.config;
   const key = `client:${address}`;
-  // Already locked: refuse without counting, as the sign-in limit does.
-  if ((await kt.attempts.peek(key)) >= lock || (await kt.attempts.hit(key, windowSec * 1000)) > lock) {
+  if ((await countAttempt(kt.attempts, [key], lock, windowSec * 1000)) === null) {
     throw new OAuthError('temporarily_unavailable', `too many failed client authentications from this address; try again in ${windowSec} s`, 429, windowSec);
   }
   const ok = await check();

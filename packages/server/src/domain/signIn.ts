@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Keyturn } from './context.js';
 import { SignInError } from './errors.js';
+import { countAttempt } from './throttle.js';
 import { randomToken, sha256Hex } from './lib/crypto.js';
 import { verifyAgainstDummy, verifySecret } from './passwords.js';
 import { normaliseEmail } from './users.js';
@@ -31,16 +32,8 @@ export async function signIn(
   const { loginSlowAfter, loginLockAfter, loginWindowSec } = kt.config;
   const email = normaliseEmail(input.email);
   const keys = [`acct:${sha256Hex(email)}`, `addr:${input.address}`];
-  // Already locked: refuse without counting, so a locked-out flood creates no counter keys
-  // (the in-memory counter is bounded and would evict other keys, a victim's among them).
-  const seen = await Promise.all(keys.map((k) => kt.attempts.peek(k)));
-  if (Math.max(...seen) >= loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
-  // Count this attempt before the password is checked. Only checking a count first and raising
-  // it after a failure let concurrent guesses all pass a count none of them had raised yet
-  // (40 parallel guesses got 33 answers with a lock after 5). A success takes its hit back.
-  const counts = await Promise.all(keys.map((k) => kt.attempts.hit(k, loginWindowSec * 1000)));
-  const attempts = Math.max(...counts);
-  if (attempts > loginLockAfter) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  const attempts = await countAttempt(kt.attempts, keys, loginLockAfter, loginWindowSec * 1000);
+  if (attempts === null) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
   const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;

@@ -14,6 +14,23 @@ export interface AttemptCounter {
   close(): Promise<void>;
 }
 
+/**
+ * Counts one attempt under every key BEFORE the check it guards, and answers the highest count,
+ * or `null` when the caller must be refused: already at `lockAfter` (then nothing is counted, so
+ * a locked-out flood creates no counter keys; the in-memory counter is bounded and would evict
+ * other keys, a victim's among them), or past it once counted. Counting first matters: only
+ * checking a count and raising it after a failure let concurrent guesses all pass a count none
+ * of them had raised yet (40 parallel sign-in guesses got 33 answers with a lock after 5).
+ * A success takes its hit back with `undo` or `reset`.
+ */
+export async function countAttempt(counter: AttemptCounter, keys: string[], lockAfter: number, windowMs: number): Promise<number | null> {
+  const seen = await Promise.all(keys.map((key) => counter.peek(key)));
+  if (Math.max(...seen) >= lockAfter) return null;
+  const counts = await Promise.all(keys.map((key) => counter.hit(key, windowMs)));
+  const attempts = Math.max(...counts);
+  return attempts > lockAfter ? null : attempts;
+}
+
 /** In-process counter; bounded so an attacker cycling keys cannot grow it without limit. */
 export function createMemoryAttemptCounter(maxKeys = 100_000, now: () => number = Date.now): AttemptCounter {
   const entries = new Map<string, { count: number; resetAt: number }>();
