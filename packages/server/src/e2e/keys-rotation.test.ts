@@ -3,35 +3,19 @@
  * that picks it up, tokens from before the rotation that still verify against the published
  * JWKS, and retired keys dropped only once every token they signed has expired.
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../cli/main.js';
+import { ENV, keyturn as runKeyturn, type Run } from '../test-support/cli.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { PSN, authorize, basic, codeFrom, tokenRequest } from './lib.js';
 
 const SECRET = 'test-secret-test-secret-test-secret-0123';
-const CHILD = fileURLToPath(new URL('../test-support/keyturn-cli-child.ts', import.meta.url));
-const VITE_NODE = join(dirname(createRequire(import.meta.url).resolve('vite-node')), '..', 'vite-node.mjs');
 const PASSWORD = 'correct horse battery';
 
-/** `keyturn …` in a separate Node process; resolves with its exit code and output. */
-function keyturnProcess(s: TestServer, ...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [VITE_NODE, CHILD, '--', ...args, '--database', s.database, '--data-dir', s.dataDir], {
-      env: { ...process.env, KEYTURN_SECRET: SECRET },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, out, err }));
-  });
+/** The built `keyturn` command in a separate Node process, on the test server's database. */
+function keyturnProcess(s: TestServer, ...args: string[]): Promise<Run> {
+  return runKeyturn([...args, '--database', s.database, '--data-dir', s.dataDir], { env: { ...ENV, KEYTURN_SECRET: SECRET } });
 }
 
 /** `keyturn …` in this process (its own context and database connection, as a second process has). */
@@ -96,9 +80,9 @@ describe('signing key rotation', () => {
     expect((await jwks(s)).keys.map((k) => k.kid)).toEqual([oldKid]);
 
     const rotated = await keyturnProcess(s, 'keys', 'rotate', '--alg', 'ES256');
-    expect(rotated.err).toBe('');
+    expect(rotated.stderr).toBe('');
     expect(rotated.code).toBe(0);
-    const newKid = /new active signing key ([0-9a-f-]{36}) \(ES256\)/.exec(rotated.out)?.[1];
+    const newKid = /new active signing key ([0-9a-f-]{36}) \(ES256\)/.exec(rotated.stdout)?.[1];
     expect(newKid).toMatch(/^[0-9a-f-]{36}$/);
     expect(newKid).not.toBe(oldKid);
 
