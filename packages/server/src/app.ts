@@ -1,7 +1,8 @@
 /** The composition root: configuration → domain context → HTTP server. */
 import type { FastifyInstance } from 'fastify';
 import type { ServerConfig } from './config.js';
-import { createKeyturn, type Keyturn } from './domain/context.js';
+import { createKeyturn } from './compose.js';
+import type { Keyturn } from './domain/context.js';
 import { collectGarbage, pruneRetiredKeys } from './domain/housekeeping.js';
 import { buildHttpServer, type HttpOptions } from './http/server.js';
 

@@ -5,9 +5,9 @@
 import type { ClientRecord } from '../storage/types.js';
 import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
-import { AuthorizePageError, OAuthError } from './errors.js';
+import { AuthorizeRequestError, OAuthError } from './errors.js';
 import { randomToken, sha256Hex } from './lib/crypto.js';
-import { formatScope, isSubset, parseScope } from './scope.js';
+import { formatScope, isSubset, parseRequestedScope } from './scope.js';
 import type { LiveSso } from './sso.js';
 
 /** Query parameters of an authorization request, as strings (absent = undefined). */
@@ -38,16 +38,16 @@ const MAX_PARAM = 2048;
 
 /** Checks client and redirect URI. Never redirects: a failure here is shown on an error page. */
 export async function validateClientAndRedirect(kt: Keyturn, params: AuthorizeParams): Promise<ValidatedClientRequest> {
-  if (!params.client_id) throw new AuthorizePageError('Missing client', 'The request does not name a client (client_id).');
+  if (!params.client_id) throw new AuthorizeRequestError('ERR_MISSING_CLIENT');
   const client = CLIENT_ID.test(params.client_id) ? await kt.repo.getClient(params.client_id) : null;
-  if (!client) throw new AuthorizePageError('Unknown client', 'This application is not registered with Keyturn.');
+  if (!client) throw new AuthorizeRequestError('ERR_UNKNOWN_CLIENT');
   let redirectUri = params.redirect_uri;
   if (redirectUri === undefined) {
-    if (client.redirectUris.length !== 1) throw new AuthorizePageError('Missing redirect URI', 'The request must name one of the registered redirect URIs.');
+    if (client.redirectUris.length !== 1) throw new AuthorizeRequestError('ERR_MISSING_REDIRECT_URI');
     redirectUri = client.redirectUris[0]!;
   } else if (!client.redirectUris.includes(redirectUri)) {
     // Exact string match, custom schemes included (RFC 9700 2.1).
-    throw new AuthorizePageError('Unregistered redirect URI', 'The redirect URI is not registered for this application.');
+    throw new AuthorizeRequestError('ERR_UNREGISTERED_REDIRECT_URI');
   }
   return { client, redirectUri, redirectUriGiven: params.redirect_uri !== undefined, state: params.state };
 }
@@ -66,12 +66,7 @@ export async function issueCode(kt: Keyturn, req: ValidatedClientRequest, params
   for (const value of [params.scope, params.state, params.nonce]) {
     if (value !== undefined && value.length > MAX_PARAM) throw new OAuthError('invalid_request', 'a parameter is too long');
   }
-  let requested: string[];
-  try {
-    requested = params.scope === undefined ? client.scopes : parseScope(params.scope);
-  } catch {
-    throw new OAuthError('invalid_scope', 'scope has characters RFC 6749 does not allow');
-  }
+  let requested = params.scope === undefined ? client.scopes : parseRequestedScope(params.scope);
   if (requested.length === 0) requested = client.scopes;
   if (!isSubset(requested, client.scopes)) throw new OAuthError('invalid_scope', 'scope asks for more than this client may have');
 

@@ -1,11 +1,10 @@
-/** OAuth clients: registration, listing, removal, and authenticating a client at the token endpoint. */
+/** OAuth clients: registration and removal, and the rules a client id and a redirect URI must meet. */
 import { DuplicateError, type ClientRecord, type RefreshPolicy } from '../storage/types.js';
 import type { Keyturn } from './context.js';
-import { ManagementError, OAuthError } from './errors.js';
-import { randomToken, sha256Hex, safeEqual } from './lib/crypto.js';
+import { ManagementError, ScopeError } from './errors.js';
+import { randomToken } from './lib/crypto.js';
 import { parseScope } from './scope.js';
-import { hashSecret, verifyAgainstDummy, verifySecret } from './passwords.js';
-import { countAttempt } from './throttle.js';
+import { hashSecret } from './passwords.js';
 
 export const DEFAULT_CLIENT_SCOPE = 'openid profile email offline_access';
 
@@ -49,7 +48,7 @@ export async function addClient(kt: Keyturn, input: NewClient): Promise<{ client
   const isPublic = input.public === true;
   const policy = input.refreshPolicy ?? (isPublic ? 'rotate' : 'reuse');
   if (isPublic && policy !== 'rotate') throw new ManagementError('ERR_INVALID', 'a public client must use the rotate refresh policy');
-  const scopes = parseScope(input.scope ?? DEFAULT_CLIENT_SCOPE);
+  const scopes = clientScopes(input.scope ?? DEFAULT_CLIENT_SCOPE);
   if (scopes.length === 0) throw new ManagementError('ERR_INVALID', 'scope must name at least one scope');
   const secret = isPublic ? null : (input.secret ?? randomToken(32));
   if (secret !== null && secret.length < 16) throw new ManagementError('ERR_INVALID', 'a client secret must have at least 16 characters');
@@ -77,96 +76,11 @@ export async function removeClient(kt: Keyturn, id: string): Promise<void> {
   if (!(await kt.repo.deleteClient(id))) throw new ManagementError('ERR_NOT_FOUND', `no client with id ${id}`);
 }
 
-/** Credentials as they arrived at the token endpoint. */
-export interface ClientCredentials {
-  /** Raw `Authorization` header, if any. */
-  authorization?: string | undefined;
-  clientId?: string | undefined;
-  clientSecret?: string | undefined;
-  /**
-   * The caller's address. With it, failed secret checks are counted per address and refused
-   * with 429 past `clientAuthLockAfter` (the HTTP layer always passes it).
-   */
-  address?: string | undefined;
-}
-
-/** Verified secrets, so argon2 runs once per client and secret rather than once per request. */
-const verified = new Map<string, { phc: string; digest: string; at: number }>();
-const VERIFIED_TTL_MS = 5 * 60_000;
-
-/** RFC 6749 5.2: 401; the http layer adds WWW-Authenticate when the client used Basic. */
-function invalidClient(description = 'client authentication failed'): OAuthError {
-  return new OAuthError('invalid_client', description);
-}
-
-/** Authenticates the client of a token-endpoint request; throws `invalid_client` (401). */
-export async function authenticateClient(kt: Keyturn, creds: ClientCredentials): Promise<{ client: ClientRecord; viaBasic: boolean }> {
-  let id = creds.clientId;
-  let secret = creds.clientSecret;
-  const viaBasic = typeof creds.authorization === 'string' && /^basic /i.test(creds.authorization);
-  if (viaBasic) {
-    if (secret !== undefined) throw new OAuthError('invalid_request', 'use one client authentication method, not two');
-    const decoded = decodeBasic(creds.authorization!);
-    if (!decoded) throw invalidClient('malformed Basic credentials');
-    if (id !== undefined && id !== decoded.id) throw new OAuthError('invalid_request', 'client_id does not match the Basic credentials');
-    ({ id, secret } = decoded);
-  }
-  if (!id) throw invalidClient('client authentication is required');
-  // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
-  const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
-  if (!client) {
-    // As slow as a wrong secret, so response times do not reveal which client ids exist.
-    if (secret) await throttled(kt, creds.address, async () => (await verifyAgainstDummy(secret), false));
-    throw invalidClient();
-  }
-  if (client.secretHash === null) {
-    if (secret) throw invalidClient('a public client has no secret');
-    return { client, viaBasic };
-  }
-  if (!secret) throw invalidClient('client secret is required');
-  const digest = sha256Hex(secret);
-  const cached = verified.get(client.id);
-  if (cached && cached.phc === client.secretHash && kt.now() - cached.at < VERIFIED_TTL_MS && safeEqual(cached.digest, digest)) {
-    return { client, viaBasic };
-  }
-  const secretHash = client.secretHash;
-  if (!(await throttled(kt, creds.address, () => verifySecret(secretHash, secret)))) throw invalidClient();
-  if (verified.size > 10_000) verified.clear();
-  verified.set(client.id, { phc: client.secretHash, digest, at: kt.now() });
-  return { client, viaBasic };
-}
-
-/**
- * One argon2 check of a client secret under the per-address failure limit (`countAttempt`: counted
- * before the check, taken back when the secret was right). Besides guessing, this bounds the
- * argon2 work (19 MiB, tens of ms) one address can make the server do with wrong secrets.
- */
-async function throttled(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean> {
-  if (address === undefined) return check();
-  const { clientAuthLockAfter: lock, loginWindowSec: windowSec } = kt.config;
-  const key = `client:${address}`;
-  if ((await countAttempt(kt.attempts, [key], lock, windowSec * 1000)) === null) {
-    throw new OAuthError('temporarily_unavailable', `too many failed client authentications from this address; try again in ${windowSec} s`, 429, windowSec);
-  }
-  const ok = await check();
-  if (ok) await kt.attempts.undo(key);
-  return ok;
-}
-
-function decodeBasic(header: string): { id: string; secret: string } | null {
-  const encoded = header.slice(6).trim();
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
-  const text = Buffer.from(encoded, 'base64').toString('utf8');
-  const colon = text.indexOf(':');
-  if (colon < 1) return null;
+function clientScopes(scope: string): string[] {
   try {
-    // RFC 6749 2.3.1: id and secret are form-urlencoded before Basic encoding.
-    return { id: decodeForm(text.slice(0, colon)), secret: decodeForm(text.slice(colon + 1)) };
-  } catch {
-    return null;
+    return parseScope(scope);
+  } catch (err) {
+    if (err instanceof ScopeError) throw new ManagementError('ERR_INVALID', `scope "${scope}": ${err.message}`);
+    throw err;
   }
-}
-
-function decodeForm(value: string): string {
-  return decodeURIComponent(value.replace(/\+/g, ' '));
 }

@@ -1,5 +1,10 @@
-/** Errors of the domain. `OAuthError` carries an RFC 6749 error code and the HTTP status to answer with. */
+/**
+ * Every failure the server's domain reports: one class per kind, each with a stable string
+ * `code`, and the union of codes exported so that `switch (err.code)` narrows. The HTTP layer
+ * and the CLI map codes to statuses, pages and exit codes; the domain holds no page text.
+ */
 
+/** RFC 6749 error codes (plus OpenID Connect's and RFC 6750's) that `OAuthError.error` can hold. */
 export type OAuthErrorCode =
   | 'invalid_request'
   | 'invalid_client'
@@ -15,6 +20,31 @@ export type OAuthErrorCode =
   | 'unsupported_token_type'
   | 'temporarily_unavailable'
   | 'server_error';
+
+/** How a client authenticated; `client_secret_basic` failures get a `WWW-Authenticate: Basic` challenge. */
+export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
+
+/** Why an authorization request cannot be sent back to its client at all. */
+export type AuthorizeRequestErrorCode = 'ERR_MISSING_CLIENT' | 'ERR_UNKNOWN_CLIENT' | 'ERR_MISSING_REDIRECT_URI' | 'ERR_UNREGISTERED_REDIRECT_URI';
+
+export type ServerErrorCode =
+  | 'ERR_OAUTH'
+  | 'ERR_INVALID_CREDENTIALS'
+  | 'ERR_TOO_MANY_ATTEMPTS'
+  | AuthorizeRequestErrorCode
+  | 'ERR_DUPLICATE'
+  | 'ERR_NOT_FOUND'
+  | 'ERR_INVALID'
+  | 'ERR_INVALID_SCOPE'
+  | 'ERR_SECRET_TOO_SHORT'
+  | 'ERR_KEY_ENVELOPE'
+  | 'ERR_KEY_UNREADABLE'
+  | 'ERR_NO_SIGNING_KEY';
+
+/** The base of every domain error: a stable `code` to switch on, a message safe to show. */
+export abstract class KeyturnError extends Error {
+  abstract readonly code: ServerErrorCode;
+}
 
 const STATUS: Record<OAuthErrorCode, number> = {
   invalid_request: 400,
@@ -33,7 +63,9 @@ const STATUS: Record<OAuthErrorCode, number> = {
   server_error: 500,
 };
 
-export class OAuthError extends Error {
+/** An RFC 6749 error answer: `error`, `error_description` and the HTTP status to answer with. */
+export class OAuthError extends KeyturnError {
+  readonly code = 'ERR_OAUTH';
   readonly status: number;
   constructor(
     readonly error: OAuthErrorCode,
@@ -48,8 +80,19 @@ export class OAuthError extends Error {
   }
 }
 
+/** `invalid_client` (401), remembering how the client tried, which decides the HTTP challenge (RFC 6749 5.2). */
+export class ClientAuthError extends OAuthError {
+  constructor(
+    readonly method: ClientAuthMethod,
+    description = 'client authentication failed',
+  ) {
+    super('invalid_client', description);
+    this.name = 'ClientAuthError';
+  }
+}
+
 /** Sign-in failures. The message is safe to show: it never says whether the email exists. */
-export class SignInError extends Error {
+export class SignInError extends KeyturnError {
   constructor(
     readonly code: 'ERR_INVALID_CREDENTIALS' | 'ERR_TOO_MANY_ATTEMPTS',
     /** For ERR_TOO_MANY_ATTEMPTS: seconds until a new attempt is accepted. */
@@ -60,18 +103,41 @@ export class SignInError extends Error {
   }
 }
 
-/** A request that must not redirect back to the client (unknown client, unregistered redirect URI). */
-export class AuthorizePageError extends Error {
-  constructor(readonly title: string, readonly detail: string) {
-    super(`${title}: ${detail}`);
-    this.name = 'AuthorizePageError';
+/** An authorization request that must not redirect back to the client (unknown client, unregistered redirect URI). */
+export class AuthorizeRequestError extends KeyturnError {
+  constructor(readonly code: AuthorizeRequestErrorCode) {
+    super(code);
+    this.name = 'AuthorizeRequestError';
   }
 }
 
 /** A management operation was refused (duplicate, not found, bad value). */
-export class ManagementError extends Error {
-  constructor(readonly code: 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_INVALID', message: string) {
+export class ManagementError extends KeyturnError {
+  constructor(
+    readonly code: 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_INVALID',
+    message: string,
+  ) {
     super(message);
     this.name = 'ManagementError';
+  }
+}
+
+/** A scope string with characters RFC 6749 3.3 does not allow. */
+export class ScopeError extends KeyturnError {
+  readonly code = 'ERR_INVALID_SCOPE';
+  constructor() {
+    super('scope has characters RFC 6749 does not allow');
+    this.name = 'ScopeError';
+  }
+}
+
+/** The server secret or a signing key cannot be used: too short a secret, a damaged or foreign key envelope, no key. */
+export class KeyError extends KeyturnError {
+  constructor(
+    readonly code: 'ERR_SECRET_TOO_SHORT' | 'ERR_KEY_ENVELOPE' | 'ERR_KEY_UNREADABLE' | 'ERR_NO_SIGNING_KEY',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KeyError';
   }
 }

@@ -5,10 +5,8 @@
  */
 import type { ClientRecord } from '../storage/types.js';
 import type { Keyturn } from './context.js';
-import { sha256Hex } from './lib/crypto.js';
+import { lookupRefreshToken } from './tokens/lookupRefreshToken.js';
 import { verifyAccessToken } from './tokens/verifyAccessToken.js';
-
-const MAX_TOKEN_LENGTH = 8192;
 
 export interface ActiveIntrospection {
   active: true;
@@ -34,13 +32,12 @@ const INACTIVE: Introspection = Object.freeze({ active: false });
  *
  * @example
  * ```ts
- * const { client } = await authenticateClient(kt, creds);
+ * const client = await authenticateClient(kt, creds);
  * const answer = await introspectToken(kt, client, accessToken);
  * if (answer.active) console.log(answer.sub, answer.scope);
  * ```
  */
 export async function introspectToken(kt: Keyturn, client: ClientRecord, token: string): Promise<Introspection> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return INACTIVE;
   if (token.split('.').length === 3) {
     const verified = await verifyAccessToken(kt, token);
     if (!verified || verified.claims.client_id !== client.id || verified.grant.clientId !== client.id) return INACTIVE;
@@ -61,22 +58,17 @@ export async function introspectToken(kt: Keyturn, client: ClientRecord, token: 
     return answer;
   }
 
-  const now = kt.now();
-  const record = await kt.repo.findRefreshToken(sha256Hex(token));
-  if (!record || record.spentAt !== null) return INACTIVE;
-  const grant = await kt.repo.getGrant(record.grantId);
-  if (!grant || grant.clientId !== client.id || grant.revokedAt !== null) return INACTIVE;
-  const expiresAt = Math.min(grant.expiresAt, record.expiresAt);
-  if (expiresAt <= now) return INACTIVE;
-  if (client.refreshIdleTtlSec !== null && grant.lastUsedAt + client.refreshIdleTtlSec * 1000 <= now) return INACTIVE;
+  // A token spent by rotation is not active, though its grant lives on in its successor.
+  const found = await lookupRefreshToken(kt, client, token);
+  if (!found.live || found.token.spentAt !== null) return INACTIVE;
   return {
     active: true,
-    scope: grant.scope,
-    client_id: grant.clientId,
-    sub: grant.userId,
-    exp: Math.floor(expiresAt / 1000),
-    iat: Math.floor(record.createdAt / 1000),
+    scope: found.grant.scope,
+    client_id: found.grant.clientId,
+    sub: found.grant.userId,
+    exp: Math.floor(found.expiresAt / 1000),
+    iat: Math.floor(found.token.createdAt / 1000),
     iss: kt.config.issuer,
-    auth_time: Math.floor(grant.authTime / 1000),
+    auth_time: Math.floor(found.grant.authTime / 1000),
   };
 }

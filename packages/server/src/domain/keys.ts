@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import type { SigningAlg } from '../config.js';
 import type { Repository, SigningKeyRecord } from '../storage/types.js';
+import { KeyError } from './errors.js';
 import { open, seal } from './secrets.js';
 
 type Key = CryptoKey | KeyObject | Uint8Array;
@@ -99,7 +100,7 @@ export class KeyRing {
     if (!state.active) {
       await this.ensureActiveKey();
       const again = await this.state();
-      if (!again.active) throw new Error('no active signing key');
+      if (!again.active) throw new KeyError('ERR_NO_SIGNING_KEY', 'no active signing key');
       return again.active;
     }
     return state.active;
@@ -138,7 +139,7 @@ export class KeyRing {
       this.pending = null;
     });
     await this.pending;
-    if (!this.cache) throw new Error('signing keys could not be loaded');
+    if (!this.cache) throw new KeyError('ERR_NO_SIGNING_KEY', 'signing keys could not be loaded');
     return this.cache;
   }
 

@@ -5,11 +5,8 @@
  */
 import type { ClientRecord } from '../storage/types.js';
 import type { Keyturn } from './context.js';
-import { sha256Hex } from './lib/crypto.js';
+import { lookupRefreshToken } from './tokens/lookupRefreshToken.js';
 import { verifyAccessToken } from './tokens/verifyAccessToken.js';
-
-/** Longest token looked at; anything longer is not ours. */
-const MAX_TOKEN_LENGTH = 8192;
 
 export type RevokeOutcome = 'refresh_token' | 'access_token' | 'ignored';
 
@@ -20,24 +17,20 @@ export type RevokeOutcome = 'refresh_token' | 'access_token' | 'ignored';
  *
  * @example
  * ```ts
- * const { client } = await authenticateClient(kt, creds);
+ * const client = await authenticateClient(kt, creds);
  * await revokeToken(kt, client, form.token);        // 'refresh_token': the grant is revoked
  * ```
  */
 export async function revokeToken(kt: Keyturn, client: ClientRecord, token: string, _hint?: string): Promise<RevokeOutcome> {
-  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH) return 'ignored';
-  const now = kt.now();
   if (token.split('.').length === 3) {
     const verified = await verifyAccessToken(kt, token);
     if (!verified || verified.claims.client_id !== client.id || verified.grant.clientId !== client.id) return 'ignored';
     await kt.repo.revokeAccessToken(verified.claims.jti, verified.claims.exp * 1000);
     return 'access_token';
   }
-  const record = await kt.repo.findRefreshToken(sha256Hex(token));
-  if (!record) return 'ignored';
-  const grant = await kt.repo.getGrant(record.grantId);
-  // Another client's token: leave it alone, and answer as if it were unknown.
-  if (!grant || grant.clientId !== client.id) return 'ignored';
-  await kt.repo.revokeGrant(grant.id, now, 'revoked_by_client');
+  // Revoking works on any token of this client, live or not; another client's is left alone, as if unknown.
+  const found = await lookupRefreshToken(kt, client, token);
+  if (!found.live && found.reason === 'unknown') return 'ignored';
+  await kt.repo.revokeGrant(found.grant.id, kt.now(), 'revoked_by_client');
   return 'refresh_token';
 }

@@ -1,10 +1,10 @@
 /**
- * The server secret and the keys derived from it. One secret (KEYTURN_SECRET, or a file
- * created with mode 0600 in the data folder) feeds HKDF, so each use has its own key.
+ * The server secret and the keys derived from it: one secret feeds HKDF, so each use has its
+ * own key; signing keys are sealed at rest under one of them. Where the secret comes from
+ * (KEYTURN_SECRET or a file) is the composition root's business (`../serverSecret.ts`).
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { KeyError } from './errors.js';
 
 export interface ServerKeys {
   /** Encrypts signing keys at rest. */
@@ -15,31 +15,12 @@ export interface ServerKeys {
   readonly rotation: Buffer;
 }
 
-const MIN_SECRET_LENGTH = 32;
+export const MIN_SECRET_LENGTH = 32;
 
-/** Reads KEYTURN_SECRET, or the secret file in `dataDir` (creating it, mode 0600, on first start). */
-export async function loadServerSecret(explicit: string | null, dataDir: string): Promise<string> {
-  if (explicit !== null) {
-    if (explicit.length < MIN_SECRET_LENGTH) throw new Error(`KEYTURN_SECRET must be at least ${MIN_SECRET_LENGTH} characters`);
-    return explicit;
-  }
-  const file = path.join(dataDir, 'secret');
-  try {
-    const existing = (await readFile(file, 'utf8')).trim();
-    if (existing.length >= MIN_SECRET_LENGTH) return existing;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const secret = randomBytes(32).toString('base64url');
-  try {
-    await writeFile(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-    return secret;
-  } catch (err) {
-    // Another process created it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return (await readFile(file, 'utf8')).trim();
-    throw err;
-  }
+/** Throws `ERR_SECRET_TOO_SHORT` for a secret HKDF should not be fed with. */
+export function checkServerSecret(secret: string, source = 'KEYTURN_SECRET'): string {
+  if (secret.length < MIN_SECRET_LENGTH) throw new KeyError('ERR_SECRET_TOO_SHORT', `${source} must be at least ${MIN_SECRET_LENGTH} characters`);
+  return secret;
 }
 
 export function deriveServerKeys(secret: string): ServerKeys {
@@ -64,7 +45,7 @@ export function seal(key: Buffer, plaintext: string, aad: string): string {
 
 export function open(key: Buffer, envelope: string, aad: string): string {
   const [prefix, nonce, body] = envelope.split('.');
-  if (prefix !== ENVELOPE || !nonce || !body) throw new Error('unrecognised key envelope');
+  if (prefix !== ENVELOPE || !nonce || !body) throw new KeyError('ERR_KEY_ENVELOPE', 'unrecognised key envelope');
   const data = Buffer.from(body, 'base64url');
   const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(nonce, 'base64url'));
   decipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -72,6 +53,6 @@ export function open(key: Buffer, envelope: string, aad: string): string {
   try {
     return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
   } catch {
-    throw new Error('a signing key could not be decrypted: was KEYTURN_SECRET changed?');
+    throw new KeyError('ERR_KEY_UNREADABLE', 'a signing key could not be decrypted: was KEYTURN_SECRET changed?');
   }
 }

@@ -5,9 +5,9 @@
  */
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Keyturn } from '../domain/context.js';
-import { OAuthError } from '../domain/errors.js';
+import { handleError, wantsJson } from './errorHandler.js';
 import { errorPage } from './views/pages.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerSsoRoutes } from './routes/sso.js';
@@ -82,33 +82,4 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
 
 function trustHops(hops: number): boolean | ((address: string, hop: number) => boolean) {
   return hops > 0 ? (_address, hop) => hop < hops : false;
-}
-
-function wantsJson(request: FastifyRequest): boolean {
-  const path = request.url.split('?')[0] ?? '';
-  return path.startsWith('/api/') || path.startsWith('/.well-known/');
-}
-
-function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof OAuthError) {
-    if (error.error === 'invalid_client' && /^basic /i.test(request.headers.authorization ?? '')) {
-      reply.header('WWW-Authenticate', 'Basic realm="keyturn", charset="UTF-8"');
-    }
-    if (error.retryAfterSec !== undefined) reply.header('Retry-After', String(error.retryAfterSec));
-    return sendError(request, reply, error.status, error.error, error.description);
-  }
-  const status = (error as FastifyError).statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    // Parser and framework errors (bad media type, malformed body, too large): the caller's fault.
-    const description = status === 413 ? 'the request body is too large' : status === 415 ? 'unsupported content type' : 'the request is malformed';
-    return sendError(request, reply, status === 413 || status === 415 ? status : 400, 'invalid_request', description);
-  }
-  request.log.error({ err: { type: error.name, message: error.message } }, 'request failed');
-  return sendError(request, reply, 500, 'server_error', 'the server could not complete the request');
-}
-
-function sendError(request: FastifyRequest, reply: FastifyReply, status: number, error: string, description: string) {
-  reply.header('Cache-Control', 'no-store');
-  if (wantsJson(request)) return reply.code(status).send({ error, error_description: description });
-  return reply.code(status).type('text/html; charset=utf-8').send(errorPage(status >= 500 ? 'Something went wrong' : 'Request refused', description));
 }

@@ -1,7 +1,8 @@
 /** Opening the server's storage from a management command, with the same flags and env as `serve`. */
 import type { Command } from 'commander';
 import { ConfigError, loadConfig, type ConfigFlags } from '../../config.js';
-import { createKeyturn, type Keyturn } from '../../domain/context.js';
+import { createKeyturn } from '../../compose.js';
+import type { Keyturn } from '../../domain/context.js';
 import { ManagementError } from '../../domain/errors.js';
 import { CliError } from './errors.js';
 

@@ -1,9 +1,10 @@
 /** Form bodies of the OAuth endpoints (RFC 6749: application/x-www-form-urlencoded, each parameter once). */
 import type { FastifyRequest } from 'fastify';
-import { authenticateClient } from '../../domain/clients.js';
+import { authenticateClient } from '../../domain/authenticateClient.js';
 import type { Keyturn } from '../../domain/context.js';
 import { OAuthError } from '../../domain/errors.js';
 import type { ClientRecord } from '../../storage/types.js';
+import { parseClientCredentials } from './clientCredentials.js';
 import { pick } from './params.js';
 
 export function isFormRequest(request: FastifyRequest): boolean {
@@ -26,11 +27,6 @@ export async function readClientForm<K extends string>(
 ): Promise<{ client: ClientRecord; form: Record<K | 'client_id' | 'client_secret', string | undefined> }> {
   if (!isFormRequest(request)) throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
   const form = readForm(request, [...names, 'client_id', 'client_secret'] as const);
-  const { client } = await authenticateClient(kt, {
-    authorization: request.headers.authorization,
-    clientId: form.client_id,
-    clientSecret: form.client_secret,
-    address: request.ip,
-  });
+  const client = await authenticateClient(kt, parseClientCredentials(request, form));
   return { client, form };
 }

@@ -7,10 +7,11 @@ import type { FastifyInstance } from 'fastify';
 import { buildRedirect, issueCode, validateClientAndRedirect, type AuthorizeParams } from '../../domain/authorize.js';
 import type { Keyturn } from '../../domain/context.js';
 import { PATHS } from '../../domain/discovery.js';
-import { AuthorizePageError, OAuthError } from '../../domain/errors.js';
+import { AuthorizeRequestError, OAuthError } from '../../domain/errors.js';
 import { resolveSso } from '../../domain/sso.js';
 import { NPSSO_COOKIE } from '../lib/cookies.js';
 import { pick } from '../lib/params.js';
+import { AUTHORIZE_ERROR_TEXT } from '../views/authorizeErrors.js';
 import { errorPage } from '../views/pages.js';
 
 const NAMES = ['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method', 'access_type', 'prompt'] as const;
@@ -23,7 +24,10 @@ export function registerAuthorizeRoute(app: FastifyInstance, kt: Keyturn): void 
       params = pick(request.query, NAMES);
       validated = await validateClientAndRedirect(kt, params);
     } catch (err) {
-      if (err instanceof AuthorizePageError) return reply.code(400).type('text/html; charset=utf-8').send(errorPage(err.title, err.detail));
+      if (err instanceof AuthorizeRequestError) {
+        const { title, detail } = AUTHORIZE_ERROR_TEXT[err.code];
+        return reply.code(400).type('text/html; charset=utf-8').send(errorPage(title, detail));
+      }
       if (err instanceof OAuthError) return reply.code(400).type('text/html; charset=utf-8').send(errorPage('Invalid request', err.description));
       throw err;
     }
