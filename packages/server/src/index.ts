@@ -5,4 +5,4 @@ export { createKeyturn, type Keyturn } from './domain/context.js';
 export { addClient, removeClient, type NewClient } from './domain/clients.js';
 export { createUser } from './domain/users.js';
 export { OAuthError, SignInError, ManagementError } from './domain/errors.js';
-export type { Repository } from './storage/types.js';
+export type { Repository } from './storage/repository.js';

@@ -1,5 +1,6 @@
 /** OAuth clients: registration, listing, removal, and authenticating a client at the token endpoint. */
-import { DuplicateError, type ClientRecord, type RefreshPolicy } from '../storage/types.js';
+import { DuplicateError } from '../storage/errors.js';
+import type { ClientRecord, RefreshPolicy } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { ManagementError, OAuthError } from './errors.js';
 import { randomToken, sha256Hex, safeEqual } from './lib/crypto.js';

@@ -1,7 +1,7 @@
 /** The domain's context: storage, configuration, keys and clock, created once per process. */
 import type { ServerConfig } from '../config.js';
 import { openRepository } from '../storage/open.js';
-import type { Repository } from '../storage/types.js';
+import type { Repository } from '../storage/repository.js';
 import { KeyRing } from './keys.js';
 import { deriveServerKeys, loadServerSecret, type ServerKeys } from './secrets.js';
 import { createMemoryAttemptCounter, createRedisAttemptCounter, type AttemptCounter } from './throttle.js';

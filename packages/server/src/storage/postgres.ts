@@ -6,7 +6,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import { KyselyRepository } from './kysely/repository.js';
 import type { Database } from './kysely/schema.js';
-import type { Repository } from './types.js';
+import type { Repository } from './repository.js';
 
 const INT8_OID = 20;
 

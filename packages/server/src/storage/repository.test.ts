@@ -11,20 +11,19 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase, createTestSqlitePath, forEachBackend } from '../test-support/databases.js';
 import { openRepository } from './open.js';
-import {
-  DuplicateError,
-  NotFoundError,
-  type AuthCodeRecord,
-  type ClientRecord,
-  type GrantRecord,
-  type RefreshTokenRecord,
-  type Repository,
-  type SigningKeyRecord,
-  type SsoSessionRecord,
-  type UserRecord,
-} from './types.js';
+import { DuplicateError, NotFoundError } from './errors.js';
+import type {
+  AuthCodeRecord,
+  ClientRecord,
+  GrantRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SsoSessionRecord,
+  UserRecord,
+} from './records.js';
+import type { Repository } from './repository.js';
 
-const CHILD = fileURLToPath(new URL('../test-support/open-repository-child.ts', import.meta.url));
+const CHILD = fileURLToPath(new URL('../test-support/openRepositoryChild.ts', import.meta.url));
 // vite-node comes with vitest; it runs the child's TypeScript as the tests run theirs.
 const VITE_NODE = join(dirname(createRequire(import.meta.url).resolve('vite-node')), '..', 'vite-node.mjs');
 

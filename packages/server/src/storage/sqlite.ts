@@ -14,8 +14,8 @@ import { Kysely } from 'kysely';
 import { migrateToLatest } from './kysely/migrations.js';
 import { KyselyRepository } from './kysely/repository.js';
 import type { Database } from './kysely/schema.js';
-import { ImmediateSqliteDialect } from './kysely/sqlite-dialect.js';
-import type { Repository } from './types.js';
+import { ImmediateSqliteDialect } from './kysely/sqliteDialect.js';
+import type { Repository } from './repository.js';
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;

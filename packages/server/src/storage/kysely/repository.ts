@@ -6,20 +6,19 @@
  * single writer alike.
  */
 import { sql, type Kysely } from 'kysely';
-import {
-  DuplicateError,
-  NotFoundError,
-  type AuthCodeRecord,
-  type ClientRecord,
-  type ConsumedCode,
-  type EpochMs,
-  type GrantRecord,
-  type RefreshTokenRecord,
-  type Repository,
-  type SigningKeyRecord,
-  type SsoSessionRecord,
-  type UserRecord,
-} from '../types.js';
+import { DuplicateError, NotFoundError } from '../errors.js';
+import type {
+  AuthCodeRecord,
+  ClientRecord,
+  ConsumedCode,
+  EpochMs,
+  GrantRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SsoSessionRecord,
+  UserRecord,
+} from '../records.js';
+import type { Repository } from '../repository.js';
 import { migrateToLatest } from './migrations.js';
 import * as rows from './rows.js';
 import type { Database } from './schema.js';
