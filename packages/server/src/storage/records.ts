@@ -126,3 +126,11 @@ export interface ConsumedCode {
   /** False when the code had already been consumed before this call (replay). */
   firstUse: boolean;
 }
+
+/** Outcome of `findRefreshTokenGrant`: what a refresh, an introspection or a revocation reads together. */
+export interface RefreshTokenGrant {
+  token: RefreshTokenRecord;
+  grant: GrantRecord;
+  /** `null` when the grant's user is gone. */
+  user: UserRecord | null;
+}

@@ -10,6 +10,7 @@ import type {
   ConsumedCode,
   EpochMs,
   GrantRecord,
+  RefreshTokenGrant,
   RefreshTokenRecord,
   SigningKeyRecord,
   SsoSessionRecord,
@@ -68,6 +69,8 @@ export interface Repository {
   /** Updates lastUsedAt. */
   touchGrant(id: string, at: EpochMs): Promise<void>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
+  /** The refresh token with this hash, its grant and the grant's user (null when the user is gone), in one query. */
+  findRefreshTokenGrant(tokenHash: string): Promise<RefreshTokenGrant | null>;
   /**
    * Rotation, atomically: if `tokenHash` is unspent, mark it spent at `at` with
    * `successor.tokenHash` as its successor and insert `successor`; return true.

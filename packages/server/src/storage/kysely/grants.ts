@@ -2,8 +2,9 @@
 import type { Kysely } from 'kysely';
 import type { EpochMs } from '../records.js';
 import type { Repository } from '../repository.js';
-import { listActiveOfUser } from './lib/listActiveOfUser.js';
+import { findRefreshTokenGrant } from './findRefreshTokenGrant.js';
 import { affectedRows } from './lib/affectedRows.js';
+import { listActiveOfUser } from './lib/listActiveOfUser.js';
 import { grantToRow, refreshTokenToRow, rowToGrant, rowToRefreshToken } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -16,6 +17,7 @@ export type GrantsStore = Pick<
   | 'revokeGrantsForUser'
   | 'touchGrant'
   | 'findRefreshToken'
+  | 'findRefreshTokenGrant'
   | 'spendRefreshToken'
 >;
 
@@ -69,6 +71,8 @@ export function grantsStore(db: Kysely<Database>): GrantsStore {
       const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
       return row === undefined ? null : rowToRefreshToken(row);
     },
+
+    findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, tokenHash),
 
     async spendRefreshToken(tokenHash, successor, at) {
       return db.transaction().execute(async (trx) => {

@@ -1,8 +1,8 @@
 /** The `sso_sessions` table group of the kysely `Repository`. */
 import type { Kysely } from 'kysely';
 import type { Repository } from '../repository.js';
-import { listActiveOfUser } from './lib/listActiveOfUser.js';
 import { affectedRows } from './lib/affectedRows.js';
+import { listActiveOfUser } from './lib/listActiveOfUser.js';
 import { rowToSsoSession, ssoSessionToRow } from './rows.js';
 import type { Database } from './schema.js';
 
