@@ -6,4 +6,4 @@ export type { Keyturn } from './domain/context.js';
 export { addClient, removeClient, type NewClient } from './domain/clients.js';
 export { createUser } from './domain/users.js';
 export { KeyturnError, OAuthError, ClientAuthError, SignInError, ManagementError, AuthorizeRequestError, ScopeError, KeyError, type ServerErrorCode, type OAuthErrorCode } from './domain/errors.js';
-export type { Repository } from './storage/types.js';
+export type { Repository } from './storage/repository.js';

@@ -3,7 +3,7 @@
  * (token families) and the other browsers signed in (SSO sessions), and ending one or all of
  * them. Every operation takes the person's id and only ever touches that person's own rows.
  */
-import type { GrantRecord, SsoSessionRecord } from '../storage/types.js';
+import type { GrantRecord, SsoSessionRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 
 export interface AccountSession {

@@ -3,7 +3,7 @@
  * credentials the HTTP layer parsed. Failures are `ClientAuthError` (`invalid_client`, 401),
  * carrying the method the client tried so the HTTP layer can answer the right challenge.
  */
-import type { ClientRecord } from '../storage/types.js';
+import type { ClientRecord } from '../storage/records.js';
 import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
 import { ClientAuthError, OAuthError, type ClientAuthMethod } from './errors.js';

@@ -2,7 +2,7 @@
  * The authorization endpoint's rules: which requests may be redirected back to the client,
  * what they may ask for, and issuing the single-use code.
  */
-import type { ClientRecord } from '../storage/types.js';
+import type { ClientRecord } from '../storage/records.js';
 import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
 import { AuthorizeRequestError, OAuthError } from './errors.js';

@@ -1,5 +1,6 @@
 /** OAuth clients: registration and removal, and the rules a client id and a redirect URI must meet. */
-import { DuplicateError, type ClientRecord, type RefreshPolicy } from '../storage/types.js';
+import { DuplicateError } from '../storage/errors.js';
+import type { ClientRecord, RefreshPolicy } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { ManagementError, ScopeError } from './errors.js';
 import { randomToken } from './lib/crypto.js';

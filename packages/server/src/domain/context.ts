@@ -4,7 +4,7 @@
  * opens a database, a socket or a file.
  */
 import type { ServerConfig } from '../config.js';
-import type { Repository } from '../storage/types.js';
+import type { Repository } from '../storage/repository.js';
 import type { KeyRing } from './keys.js';
 import type { VerifiedSecrets } from './lib/verifiedSecrets.js';
 import type { ServerKeys } from './secrets.js';

@@ -3,7 +3,7 @@
  * expired, revoked, spent, or issued to another client is `{ active: false }`, without saying
  * which (RFC 7662 2.2 and 4).
  */
-import type { ClientRecord } from '../storage/types.js';
+import type { ClientRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { lookupRefreshToken } from './tokens/lookupRefreshToken.js';
 import { verifyAccessToken } from './tokens/verifyAccessToken.js';

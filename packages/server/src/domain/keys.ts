@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import type { SigningAlg } from '../config.js';
-import type { Repository, SigningKeyRecord } from '../storage/types.js';
+import type { SigningKeyRecord } from '../storage/records.js';
+import type { Repository } from '../storage/repository.js';
 import { KeyError } from './errors.js';
 import { open, seal } from './secrets.js';
 

@@ -3,7 +3,7 @@
  * token is remembered as revoked by its `jti` until it would have expired anyway. Unknown,
  * invalid or foreign tokens change nothing and the caller cannot tell them apart (RFC 7009 2.2).
  */
-import type { ClientRecord } from '../storage/types.js';
+import type { ClientRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { lookupRefreshToken } from './tokens/lookupRefreshToken.js';
 import { verifyAccessToken } from './tokens/verifyAccessToken.js';

@@ -1,5 +1,5 @@
 /** SSO sessions: resolving an `npsso` value to a live session and its person, and ending it. */
-import type { SsoSessionRecord, UserRecord } from '../storage/types.js';
+import type { SsoSessionRecord, UserRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { sha256Hex } from './lib/crypto.js';
 

@@ -1,6 +1,7 @@
 /** Accounts: creating a person who can sign in. */
 import { randomUUID } from 'node:crypto';
-import { DuplicateError, type UserRecord } from '../storage/types.js';
+import { DuplicateError } from '../storage/errors.js';
+import type { UserRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { ManagementError } from './errors.js';
 import { hashSecret } from './passwords.js';

@@ -1,7 +1,7 @@
 /**
  * Picks the backend from one configuration string, as `--database` / `KEYTURN_DATABASE_URL` give it.
  */
-import type { Repository } from './types.js';
+import type { Repository } from './repository.js';
 
 /**
  * Opens the repository `target` names: a `postgres://` or `postgresql://` URL is

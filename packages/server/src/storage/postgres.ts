@@ -4,9 +4,9 @@
  * one database at once.
  */
 import { Kysely, PostgresDialect } from 'kysely';
-import { KyselyRepository } from './kysely/repository.js';
+import { createKyselyRepository } from './kysely/createKyselyRepository.js';
 import type { Database } from './kysely/schema.js';
-import type { Repository } from './types.js';
+import type { Repository } from './repository.js';
 
 const INT8_OID = 20;
 
@@ -40,7 +40,7 @@ export async function createPostgresRepository(url: string): Promise<Repository>
   pool.on('error', () => {});
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  const repo = new KyselyRepository(db, 'postgres');
+  const repo = createKyselyRepository(db, 'postgres');
   try {
     await repo.migrate();
   } catch (err) {

@@ -11,11 +11,11 @@
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
+import { createKyselyRepository } from './kysely/createKyselyRepository.js';
 import { migrateToLatest } from './kysely/migrations.js';
-import { KyselyRepository } from './kysely/repository.js';
 import type { Database } from './kysely/schema.js';
-import { ImmediateSqliteDialect } from './kysely/sqlite-dialect.js';
-import type { Repository } from './types.js';
+import { ImmediateSqliteDialect } from './kysely/sqliteDialect.js';
+import type { Repository } from './repository.js';
 
 /** How long a writer waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
@@ -70,7 +70,7 @@ async function openKysely(file: string): Promise<Kysely<Database>> {
  */
 export async function createSqliteRepository(path: string): Promise<Repository> {
   if (path === ':memory:' || path === '') {
-    return new KyselyRepository(await openKysely(':memory:'), 'sqlite');
+    return createKyselyRepository(await openKysely(':memory:'), 'sqlite');
   }
 
   const file = resolve(path);
@@ -94,7 +94,7 @@ export async function createSqliteRepository(path: string): Promise<Repository> 
     if (shared.closing) continue;
     shared.refs += 1;
     const current = opening;
-    return new KyselyRepository(shared.db, 'sqlite', {
+    return createKyselyRepository(shared.db, 'sqlite', {
       release: async () => {
         shared.refs -= 1;
         if (shared.refs > 0) return;

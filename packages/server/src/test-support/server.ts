@@ -11,7 +11,7 @@ import { loadConfig, type ServerConfig } from '../config.js';
 import { addClient, type NewClient } from '../domain/clients.js';
 import type { Keyturn } from '../domain/context.js';
 import { createUser } from '../domain/users.js';
-import type { ClientRecord, UserRecord } from '../storage/types.js';
+import type { ClientRecord, UserRecord } from '../storage/records.js';
 import { createTestDatabase, type BackendKind } from './databases.js';
 
 export interface TestServerOptions {

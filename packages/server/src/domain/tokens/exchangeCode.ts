@@ -1,5 +1,5 @@
 /** `grant_type=authorization_code`: a single-use code, with PKCE, becomes a grant and its tokens. */
-import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
+import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';

@@ -2,7 +2,7 @@
  * The one rule for "is this refresh token still live": refresh, introspection and revocation
  * all ask it, so a token can never be live for one endpoint and dead for another.
  */
-import type { ClientRecord, GrantRecord, RefreshTokenRecord, UserRecord } from '../../storage/types.js';
+import type { ClientRecord, GrantRecord, RefreshTokenRecord, UserRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { sha256Hex } from '../lib/crypto.js';
 

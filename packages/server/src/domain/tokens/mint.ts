@@ -1,7 +1,7 @@
 /** Minting the JWTs: RFC 9068 access tokens and OpenID Connect ID tokens, signed with the active key. */
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { GrantRecord, UserRecord } from '../../storage/types.js';
+import type { GrantRecord, UserRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import type { ActiveKey } from '../keys.js';
 

@@ -3,7 +3,7 @@
  * comes back and its expiry counts down. Policy `rotate`: a new token each time
  * (`rotateRefreshToken`). Either way the scope may narrow, never widen (RFC 6749 6).
  */
-import type { ClientRecord } from '../../storage/types.js';
+import type { ClientRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { formatScope, isSubset, parseRequestedScope } from '../scope.js';

@@ -4,7 +4,7 @@
  * spent, inside the retry window and before its successor was used: that gets the same
  * successor again, derived from the spent token with an HMAC, so only hashes are stored.
  */
-import type { GrantRecord, RefreshTokenRecord } from '../../storage/types.js';
+import type { GrantRecord, RefreshTokenRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { hmacBase64Url, sha256Hex } from '../lib/crypto.js';

@@ -4,7 +4,7 @@
  * the token itself not revoked.
  */
 import { createLocalJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
-import type { GrantRecord } from '../../storage/types.js';
+import type { GrantRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import type { PublicJwk } from '../keys.js';
 

@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { authenticateClient } from '../../domain/authenticateClient.js';
 import type { Keyturn } from '../../domain/context.js';
 import { OAuthError } from '../../domain/errors.js';
-import type { ClientRecord } from '../../storage/types.js';
+import type { ClientRecord } from '../../storage/records.js';
 import { parseClientCredentials } from './clientCredentials.js';
 import { pick } from './params.js';
 

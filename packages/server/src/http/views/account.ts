@@ -1,6 +1,6 @@
 /** The account page: this browser's session, the person's other browsers, the apps holding tokens, and ending them. */
 import type { AccountSession } from '../../domain/account.js';
-import type { SsoSessionRecord } from '../../storage/types.js';
+import type { SsoSessionRecord } from '../../storage/records.js';
 import { deviceHint, exactTime, relativeTime } from './format.js';
 import { html, layout, type SafeHtml } from './html.js';
 

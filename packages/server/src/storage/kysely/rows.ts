@@ -1,8 +1,9 @@
 /**
- * Converts between the records of `../types.ts` and the rows of `./schema.ts`.
+ * Converts between the records of `../records.ts` and the rows of `./schema.ts`.
  * Reading is strict: a value the schema cannot hold means a corrupt row, and we say so
  * (without echoing the value) rather than hand the domain something half-typed.
  */
+import { CorruptRowError } from '../errors.js';
 import type {
   AuthCodeRecord,
   ClientRecord,
@@ -11,7 +12,7 @@ import type {
   SigningKeyRecord,
   SsoSessionRecord,
   UserRecord,
-} from '../types.js';
+} from '../records.js';
 import type {
   AuthCodesTable,
   ClientsTable,
@@ -21,15 +22,6 @@ import type {
   SsoSessionsTable,
   UsersTable,
 } from './schema.js';
-
-/** A stored row holds a value the record type does not allow. */
-export class CorruptRowError extends Error {
-  readonly code = 'ERR_CORRUPT_ROW';
-  constructor(table: string, column: string) {
-    super(`stored ${table}.${column} has an unexpected value`);
-    this.name = 'CorruptRowError';
-  }
-}
 
 // PostgreSQL int8 arrives as a number through the pool's type parser; this guards against
 // a driver configured otherwise (a string or bigint would silently break comparisons).

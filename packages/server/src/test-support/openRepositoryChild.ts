@@ -1,12 +1,12 @@
 /**
- * Run as a separate process (`vite-node open-repository-child.ts <target>`): opens, and so
+ * Run as a separate process (`vite-node openRepositoryChild.ts <target>`): opens, and so
  * migrates, the repository at `<target>`, creates the user `argv[3]` if given, and exits 0.
  * Lets tests race real processes on one database.
  */
 import { openRepository } from '../storage/open.js';
 
 const [target, userId] = process.argv.slice(2);
-if (target === undefined) throw new Error('usage: open-repository-child <target> [userId]');
+if (target === undefined) throw new Error('usage: openRepositoryChild <target> [userId]');
 const repo = await openRepository(target);
 try {
   if (userId !== undefined) {

@@ -1,0 +1,96 @@
+/** Conformance of `Repository.findRefreshTokenGrant` (token + grant + user in one query), on SQLite and the real PostgreSQL. */
+import Sqlite from 'better-sqlite3';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { forEachBackend, type BackendKind } from '../../test-support/databases.js';
+import { grant, hash, refreshToken, seed, T0, user } from '../test-support/records.js';
+
+/**
+ * Deletes a user row past the foreign keys, whose cascade would take the grant with it:
+ * the one way to reach a grant whose user is gone, which the LEFT JOIN must still answer.
+ */
+async function deleteUserPastForeignKeys(kind: BackendKind, target: string, userId: string): Promise<void> {
+  if (kind === 'sqlite') {
+    const raw = new Sqlite(target);
+    try {
+      raw.pragma('busy_timeout = 5000');
+      raw.pragma('foreign_keys = OFF');
+      raw.prepare('delete from users where id = ?').run(userId);
+    } finally {
+      raw.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: target });
+  await client.connect();
+  try {
+    // Replica mode skips the triggers that enforce foreign keys, for this session only.
+    await client.query('set session_replication_role = replica');
+    await client.query('delete from users where id = $1', [userId]);
+  } finally {
+    await client.end();
+  }
+}
+
+forEachBackend('Repository', (ctx) => {
+  describe('findRefreshTokenGrant', () => {
+    it('finds the token, its grant and the grant\'s user with every field intact', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), user: user() });
+    });
+
+    it('answers null for a hash no token has', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      expect(await ctx.repo.findRefreshTokenGrant(hash('nope'))).toBeNull();
+    });
+
+    it('finds a spent token with its spentAt and successor, beside the successor itself', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      const next = refreshToken({ tokenHash: hash('rt2'), parentHash: hash('rt1'), createdAt: T0 + 50 });
+      await ctx.repo.spendRefreshToken(hash('rt1'), next, T0 + 50);
+      expect((await ctx.repo.findRefreshTokenGrant(hash('rt1')))?.token).toEqual(
+        refreshToken({ spentAt: T0 + 50, successorHash: hash('rt2') }),
+      );
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt2'))).toEqual({ token: next, grant: grant(), user: user() });
+    });
+
+    it('still returns the grant of a revoked family, with revokedAt and the reason set', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      await ctx.repo.revokeGrant('g1', T0 + 5, 'refresh_token_reuse');
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({
+        token: refreshToken(),
+        grant: grant({ revokedAt: T0 + 5, revokedReason: 'refresh_token_reuse' }),
+        user: user(),
+      });
+    });
+
+    it('answers user null, with the token and grant, once the grant\'s user is gone', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      await deleteUserPastForeignKeys(ctx.kind, ctx.target, 'u1');
+      expect(await ctx.repo.findUserById('u1')).toBeNull();
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), user: null });
+    });
+
+    it('pairs each token with its own grant and user when several people hold grants', async () => {
+      await seed(ctx.repo);
+      const bob = user({ id: 'u2', email: 'bob@example.com', name: null });
+      await ctx.repo.createUser(bob);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      await ctx.repo.createGrant(
+        grant({ id: 'g2', userId: 'u2', ssoSessionId: null }),
+        refreshToken({ tokenHash: hash('rt-bob'), grantId: 'g2' }),
+        null,
+      );
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt-bob'))).toEqual({
+        token: refreshToken({ tokenHash: hash('rt-bob'), grantId: 'g2' }),
+        grant: grant({ id: 'g2', userId: 'u2', ssoSessionId: null }),
+        user: bob,
+      });
+    });
+  });
+});

@@ -1,0 +1,104 @@
+/** The `grants` and `refresh_tokens` table group of the kysely `Repository`. */
+import type { Kysely } from 'kysely';
+import type { EpochMs } from '../records.js';
+import type { Repository } from '../repository.js';
+import { findRefreshTokenGrant } from './findRefreshTokenGrant.js';
+import { affectedRows } from './lib/affectedRows.js';
+import { listActiveOfUser } from './lib/listActiveOfUser.js';
+import { grantToRow, refreshTokenToRow, rowToGrant, rowToRefreshToken } from './rows.js';
+import type { Database } from './schema.js';
+
+export type GrantsStore = Pick<
+  Repository,
+  | 'createGrant'
+  | 'getGrant'
+  | 'listActiveGrantsForUser'
+  | 'revokeGrant'
+  | 'revokeGrantsForUser'
+  | 'touchGrant'
+  | 'findRefreshToken'
+  | 'findRefreshTokenGrant'
+  | 'spendRefreshToken'
+>;
+
+/**
+ * The grant and refresh token methods of `Repository` over `db`.
+ *
+ * @example
+ * ```ts
+ * const grants = grantsStore(db);
+ * const token = await grants.findRefreshToken(sha256Hex(refreshToken));
+ * if (token !== null) await grants.touchGrant(token.grantId, Date.now());
+ * ```
+ */
+export function grantsStore(db: Kysely<Database>): GrantsStore {
+  return {
+    async createGrant(grant, firstRefreshToken, codeHash) {
+      await db.transaction().execute(async (trx) => {
+        await trx.insertInto('grants').values(grantToRow(grant)).execute();
+        if (firstRefreshToken !== null) {
+          await trx.insertInto('refresh_tokens').values(refreshTokenToRow(firstRefreshToken)).execute();
+        }
+        if (codeHash !== null) {
+          await trx.updateTable('auth_codes').set({ grant_id: grant.id }).where('code_hash', '=', codeHash).execute();
+        }
+      });
+    },
+
+    async getGrant(id) {
+      const row = await db.selectFrom('grants').selectAll().where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : rowToGrant(row);
+    },
+
+    async listActiveGrantsForUser(userId, now) {
+      return (await listActiveOfUser(db, 'grants', userId, now)).map(rowToGrant);
+    },
+
+    async revokeGrant(id, at, reason) {
+      return (await revokeGrantsWhere(db, 'id', id, at, reason)) === 1;
+    },
+
+    async revokeGrantsForUser(userId, at, reason) {
+      return revokeGrantsWhere(db, 'user_id', userId, at, reason);
+    },
+
+    /** Never moves `lastUsedAt` backwards (a slow request finishing late cannot undo a newer touch). */
+    async touchGrant(id, at) {
+      await db.updateTable('grants').set({ last_used_at: at }).where('id', '=', id).where('last_used_at', '<', at).execute();
+    },
+
+    async findRefreshToken(tokenHash) {
+      const row = await db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row === undefined ? null : rowToRefreshToken(row);
+    },
+
+    findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, tokenHash),
+
+    async spendRefreshToken(tokenHash, successor, at) {
+      return db.transaction().execute(async (trx) => {
+        // On PostgreSQL a concurrent caller blocks on the row lock taken here, then re-checks
+        // `spent_at` after we commit and matches nothing.
+        const r = await trx
+          .updateTable('refresh_tokens')
+          .set({ spent_at: at, successor_hash: successor.tokenHash })
+          .where('token_hash', '=', tokenHash)
+          .where('spent_at', 'is', null)
+          .executeTakeFirst();
+        if (affectedRows(r.numUpdatedRows) !== 1) return false;
+        await trx.insertInto('refresh_tokens').values(refreshTokenToRow(successor)).execute();
+        return true;
+      });
+    },
+  };
+}
+
+/** Revokes the unrevoked grants whose `column` is `value`, keeping any earlier revocation; returns how many. */
+async function revokeGrantsWhere(db: Kysely<Database>, column: 'id' | 'user_id', value: string, at: EpochMs, reason: string): Promise<number> {
+  const r = await db
+    .updateTable('grants')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where(column, '=', value)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return affectedRows(r.numUpdatedRows);
+}
