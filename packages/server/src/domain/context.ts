@@ -1,10 +1,12 @@
 /** The domain's context: storage, configuration, keys and clock, created once per process. */
 import type { ServerConfig } from '../config.js';
+import type { AttemptCounter } from '../storage/attemptCounter.js';
+import { createMemoryAttemptCounter } from '../storage/attempts/memory.js';
+import { createRedisAttemptCounter } from '../storage/attempts/redis.js';
 import { openRepository } from '../storage/open.js';
 import type { Repository } from '../storage/repository.js';
 import { KeyRing } from './keys.js';
 import { deriveServerKeys, loadServerSecret, type ServerKeys } from './secrets.js';
-import { createMemoryAttemptCounter, createRedisAttemptCounter, type AttemptCounter } from './throttle.js';
 
 export interface Keyturn {
   readonly config: ServerConfig;
