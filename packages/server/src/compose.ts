@@ -8,7 +8,9 @@ import type { Keyturn } from './domain/context.js';
 import { KeyRing } from './domain/keys.js';
 import { VerifiedSecrets } from './domain/lib/verifiedSecrets.js';
 import { deriveServerKeys } from './domain/secrets.js';
-import { createMemoryAttemptCounter, createRedisAttemptCounter, type AttemptCounter } from './domain/throttle.js';
+import type { AttemptCounter } from './storage/attemptCounter.js';
+import { createMemoryAttemptCounter } from './storage/attempts/memory.js';
+import { createRedisAttemptCounter } from './storage/attempts/redis.js';
 import { loadServerSecret } from './serverSecret.js';
 import { openRepository } from './storage/open.js';
 

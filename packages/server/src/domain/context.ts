@@ -8,7 +8,7 @@ import type { Repository } from '../storage/repository.js';
 import type { KeyRing } from './keys.js';
 import type { VerifiedSecrets } from './lib/verifiedSecrets.js';
 import type { ServerKeys } from './secrets.js';
-import type { AttemptCounter } from './throttle.js';
+import type { AttemptCounter } from '../storage/attemptCounter.js';
 
 export interface Keyturn {
   readonly config: ServerConfig;

@@ -1,0 +1,42 @@
+/**
+ * The attempt counter every `keyturn serve` process shares through Redis. ioredis is loaded
+ * with `import()` when a counter is created, so a deployment without Redis never loads it.
+ */
+import type { AttemptCounter } from '../attemptCounter.js';
+
+/**
+ * Connects to Redis at `url` and counts under keys `prefix + key` (INCR + PEXPIRE NX in one
+ * round trip, so the window starts at the first hit).
+ *
+ * @example
+ * ```ts
+ * const attempts = await createRedisAttemptCounter('redis://127.0.0.1:6379', 'keyturn:login:');
+ * await attempts.hit('ada@example.com', 15 * 60_000);
+ * await attempts.close();
+ * ```
+ */
+export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:login:'): Promise<AttemptCounter> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  return {
+    async hit(key, windowMs) {
+      const result = await redis.multi().incr(prefix + key).pexpire(prefix + key, windowMs, 'NX').exec();
+      const count = result?.[0]?.[1];
+      return typeof count === 'number' ? count : Number(count ?? 0);
+    },
+    async peek(key) {
+      return Number((await redis.get(prefix + key)) ?? 0);
+    },
+    async undo(key) {
+      // Never below zero, and never re-creating an expired key (DECR would, without a TTL).
+      await redis.eval("local n = tonumber(redis.call('get', KEYS[1]) or '0') if n > 0 then return redis.call('decr', KEYS[1]) end return 0", 1, prefix + key);
+    },
+    async reset(key) {
+      await redis.del(prefix + key);
+    },
+    async close() {
+      await redis.quit();
+    },
+  };
+}
