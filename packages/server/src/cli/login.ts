@@ -21,7 +21,10 @@ export function registerLogin(program: Command): void {
   clientOptions(
     program
       .command('login')
-      .description('sign in with an NPSSO token; stores the tokens encrypted under ~/.config/keyturn (or $KEYTURN_HOME)')
+      .description(
+        'sign in with an NPSSO token (a Keyturn server gives it at /api/v1/ssocookie after you sign in at /signin); ' +
+          'stores the tokens encrypted under ~/.config/keyturn (or $KEYTURN_HOME), where openCliVault() of @keyturn/client reads them',
+      )
       .option('--npsso <token>', 'the NPSSO token (other local users can see it in the process list: prefer --npsso-stdin)')
       .option('--npsso-stdin', 'read the NPSSO token from standard input'),
   ).action(async (flags: LoginFlags) => {
