@@ -24,6 +24,7 @@ export function checkProfileName(name: string): string {
   return name;
 }
 
+/** Every saved profile by name; none when the file does not exist yet. */
 export async function readProfiles(home: string): Promise<Record<string, Profile>> {
   const file = path.join(home, PROFILES_FILE);
   try {

@@ -35,6 +35,7 @@ function serverBaseUrl(server: string): string {
   return `${url.origin}${prefix === '' ? OAUTH_PATH : prefix}`;
 }
 
+/** The options every exchange function and AuthSession take, for this profile. */
 export function exchangeOptions(profile: Profile): ExchangeOptions {
   const options: ExchangeOptions = {
     baseUrl: profile.baseUrl,
