@@ -22,3 +22,4 @@ export type {
   RotateResult,
 } from './vault/types.js';
 export { createMemoryStore } from './stores/memory.js';
+export { openCliVault, cliVaultPaths, type OpenCliVaultOptions, type CliVaultLocation, type CliVaultPaths } from './cliVault/index.js';

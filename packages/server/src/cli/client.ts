@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import { addClient, removeClient } from '../domain/clients.js';
 import { CliError } from './lib/errors.js';
-import { isoDate, printTable, storageOptions, withKeyturn } from './lib/context.js';
+import { isoDate } from './lib/format.js';
+import { printTable } from './lib/printTable.js';
+import { storageOptions } from './lib/storageOptions.js';
+import { withKeyturn } from './lib/withKeyturn.js';
 
 interface AddFlags {
   id: string;
@@ -23,7 +26,7 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 function seconds(value: string | undefined, flag: string): number | null {
   if (value === undefined) return null;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a whole number of seconds`, 2);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${flag} must be a whole number of seconds, not "${value}"`, 2);
   return n;
 }
 
@@ -43,9 +46,9 @@ export function registerClient(program: Command): void {
       .option('--refresh-idle-ttl <seconds>', 'refresh token expires after this long unused (default: never)')
       .option('--name <name>', 'display name shown on the account page'),
   ).action(async (flags: AddFlags) => {
-    if (flags.public && flags.secret !== undefined) throw new CliError('--public and --secret exclude each other', 2);
+    if (flags.public && flags.secret !== undefined) throw new CliError('--public and --secret exclude each other: a public client has no secret, so drop one of them', 2);
     if (flags.refreshPolicy !== undefined && flags.refreshPolicy !== 'reuse' && flags.refreshPolicy !== 'rotate') {
-      throw new CliError('--refresh-policy must be reuse or rotate', 2);
+      throw new CliError(`--refresh-policy must be reuse or rotate, not "${flags.refreshPolicy}"`, 2);
     }
     const refreshTtlSec = seconds(flags.refreshTtl, '--refresh-ttl');
     const refreshIdleTtlSec = seconds(flags.refreshIdleTtl, '--refresh-idle-ttl');
@@ -61,6 +64,12 @@ export function registerClient(program: Command): void {
         refreshTtlSec,
         refreshIdleTtlSec,
       }),
+      {
+        advice: {
+          ERR_DUPLICATE: `pick another --id, or remove it first (keyturn client remove ${flags.id}) and add it again`,
+          ERR_INVALID: 'correct it and run keyturn client add again (keyturn client add --help lists the rules)',
+        },
+      },
     );
     process.stdout.write(`added ${record.secretHash === null ? 'public' : 'confidential'} client ${record.id} (refresh policy ${record.refreshPolicy})\n`);
     if (secret) process.stdout.write(`client secret (shown once, store it now): ${secret}\n`);
@@ -78,8 +87,8 @@ export function registerClient(program: Command): void {
     client.command('remove').description('remove a client').argument('[id]', 'client id').option('--id <id>', 'client id (same as the argument)'),
   ).action(async (idArg: string | undefined, flags: { id?: string; database?: string; dataDir?: string }) => {
     const id = flags.id ?? idArg;
-    if (!id) throw new CliError('name the client to remove: keyturn client remove <id>', 2);
-    await withKeyturn(flags, (kt) => removeClient(kt, id));
+    if (!id) throw new CliError('no client named: give its id, e.g. keyturn client remove my-app (keyturn client list shows them)', 2);
+    await withKeyturn(flags, (kt) => removeClient(kt, id), { advice: { ERR_NOT_FOUND: 'check the id with keyturn client list' } });
     process.stdout.write(`removed client ${id}\n`);
   });
 }

@@ -1,7 +1,8 @@
 /** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions and revoked-token entries. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { collectGarbage } from '../domain/housekeeping.js';
-import { storageOptions, withKeyturn } from './lib/context.js';
+import { storageOptions } from './lib/storageOptions.js';
+import { withKeyturn } from './lib/withKeyturn.js';
 
 export function registerGc(program: Command): void {
   storageOptions(

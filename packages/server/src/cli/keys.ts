@@ -2,7 +2,10 @@
 import { Option, type Command } from 'commander';
 import { SIGNING_ALGS, type SigningAlg } from '../config.js';
 import { keyRetentionSec, pruneRetiredKeys } from '../domain/housekeeping.js';
-import { isoDate, printTable, storageOptions, withKeyturn } from './lib/context.js';
+import { isoDate } from './lib/format.js';
+import { printTable } from './lib/printTable.js';
+import { storageOptions } from './lib/storageOptions.js';
+import { withKeyturn } from './lib/withKeyturn.js';
 
 interface StorageFlags {
   database?: string;

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openCliVault } from '@keyturn/client';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { countdown, keyturnHome } from './lib/clientAuth.js';
+import { countdown } from './lib/format.js';
+import { keyturnHome } from './lib/home.js';
 import { main } from './main.js';
 
 let server: TestServer;
@@ -56,7 +58,7 @@ describe('keyturn login / token / status', () => {
     const login = await run('login', '--npsso', npsso, ...serverFlags());
     expect(login.err).toBe('');
     expect(login.code).toBe(0);
-    expect(login.out).toContain(`Signed in as ${userId}`);
+    expect(login.out).toContain('Signed in as cli@example.com (profile "default"');
     expect(login.out).not.toContain(npsso);
     expect(statSync(path.join(home, 'vault.key')).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(home, 'profiles.json')).mode & 0o777).toBe(0o600);
@@ -73,6 +75,25 @@ describe('keyturn login / token / status', () => {
     expect(status.out).toMatch(/Sign in again: before \d{4}-\d\d-\d\d/);
     expect(status.out).not.toContain(token.out.trim());
     for (const file of ['profiles.json']) expect(readFileSync(path.join(home, file), 'utf8')).not.toContain(token.out.trim());
+  });
+
+  it('names the person by subject when the email scope was not granted', async () => {
+    const npsso = await server.signIn('cli@example.com', PASSWORD);
+    const flags = [...serverFlags().slice(0, -1), 'openid'];
+    const login = await run('login', '--npsso', npsso, ...flags);
+    expect(login.code).toBe(0);
+    expect(login.out).toContain(`Signed in as ${userId} (profile "default"`);
+    expect(login.out).not.toContain('cli@example.com');
+  });
+
+  it('saves the tokens where openCliVault() finds them, so a program can use the sign-in', async () => {
+    const npsso = await server.signIn('cli@example.com', PASSWORD);
+    expect((await run('login', '--npsso', npsso, '--profile', 'bot', ...serverFlags())).code).toBe(0);
+    const token = (await run('token', '--profile', 'bot')).out.trim();
+    const stored = await (await openCliVault()).load('bot');
+    expect(stored?.accessToken).toBe(token);
+    expect(stored?.scope).toBe('openid email');
+    expect(stored?.refreshToken).toMatch(/^[\w-]{20,}$/);
   });
 
   it('never writes a client secret that came from KEYTURN_CLIENT_SECRET to disk', async () => {

@@ -1,6 +1,7 @@
 /** Entry point of the `keyturn` command: builds the commander program and maps errors to exit codes. */
 import { Command, CommanderError } from 'commander';
 import { CliError } from './lib/errors.js';
+import { packageVersion } from './lib/packageVersion.js';
 import { registerServe } from './serve.js';
 import { registerUser } from './user.js';
 import { registerClient } from './client.js';
@@ -25,6 +26,7 @@ const registrations: Array<(program: Command) => void> = [
 export function buildProgram(): Command {
   const program = new Command('keyturn')
     .description('Keyturn: sign-in, access tokens and refresh tokens done right.')
+    .version(packageVersion(), '-V, --version', 'print the version of keyturn')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -22,7 +22,7 @@ describe('managing users, clients and keys on one data folder, then serving it',
     expect(added.stdout).toMatch(/^added user ada@example\.com \(id [0-9a-f-]{36}\)\n$/);
     const again = await keyturn(['user', 'add', '--email', 'ada@example.com', '--password-stdin', ...store], { stdin: 'another password' });
     expect(again.code).toBe(1);
-    expect(again.stderr).toBe('keyturn: a user with email ada@example.com already exists\n');
+    expect(again.stderr).toBe('keyturn: a user with email ada@example.com already exists: that person can already sign in; give another --email to add someone else\n');
     const empty = await keyturn(['user', 'add', '--email', 'bob@example.com', '--password-stdin', ...store], { stdin: '' });
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('no password on standard input');
@@ -43,7 +43,7 @@ describe('managing users, clients and keys on one data folder, then serving it',
       keyturn(['client', 'add', '--id', 'web-app', '--secret', 'web-app-secret-0123456789', '--redirect-uri', 'https://app.example/cb', ...store]),
       keyturn(['client', 'list', ...store]),
     ]);
-    expect(duplicate).toMatchObject({ code: 1, stderr: 'keyturn: a client with id web-app already exists\n' });
+    expect(duplicate).toMatchObject({ code: 1, stderr: 'keyturn: a client with id web-app already exists: pick another --id, or remove it first (keyturn client remove web-app) and add it again\n' });
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ID\s+TYPE\s+POLICY\s+SCOPE\s+REDIRECT URIS\s+CREATED$/);
@@ -55,7 +55,7 @@ describe('managing users, clients and keys on one data folder, then serving it',
     expect(list.stdout).toContain('https://app.example/cb https://app.example/cb2');
 
     expect(await keyturn(['client', 'remove', 'bot', ...store])).toMatchObject({ code: 0, stdout: 'removed client bot\n' });
-    expect(await keyturn(['client', 'remove', '--id', 'bot', ...store])).toMatchObject({ code: 1, stderr: 'keyturn: no client with id bot\n' });
+    expect(await keyturn(['client', 'remove', '--id', 'bot', ...store])).toMatchObject({ code: 1, stderr: 'keyturn: no client with id bot: check the id with keyturn client list\n' });
     const after = await keyturn(['client', 'list', ...store]);
     expect(after.stdout).not.toMatch(/^bot\s/m);
     expect(after.stdout).toMatch(/^web-app\s/m);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../app.js';
-import { CliError } from './lib/errors.js';
+import { fromConfigError } from './lib/configError.js';
 
 interface ServeFlags {
   port?: string;
@@ -32,7 +32,7 @@ export function registerServe(program: Command): void {
       try {
         config = loadConfig(flags);
       } catch (err) {
-        if (err instanceof ConfigError) throw new CliError(err.message, 2);
+        if (err instanceof ConfigError) throw fromConfigError(err);
         throw err;
       }
       const server = await startServer(config, { logger: config.logLevel !== 'silent', logLevel: config.logLevel });

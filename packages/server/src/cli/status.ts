@@ -1,8 +1,12 @@
 /** `keyturn status`: who is signed in, with which scopes, and when the tokens expire. Prints no token. */
 import type { Command } from 'commander';
 import { decodeJwtPayload, type StoredTokens } from '@keyturn/client';
-import { CliError } from './lib/errors.js';
-import { checkProfileName, countdown, keyturnHome, notSignedIn, openCliVault, readProfiles, type Profile } from './lib/clientAuth.js';
+import { cliErrorFrom } from './lib/cliErrorFrom.js';
+import { countdown } from './lib/format.js';
+import { keyturnHome } from './lib/home.js';
+import { openVault } from './lib/openVault.js';
+import { checkProfileName, readProfiles, type Profile } from './lib/profiles.js';
+import { loginCommand, notSignedIn } from './lib/signInHints.js';
 
 export function registerStatus(program: Command): void {
   program
@@ -13,15 +17,15 @@ export function registerStatus(program: Command): void {
       const name = checkProfileName(flags.profile);
       const home = keyturnHome();
       const profile = (await readProfiles(home))[name];
-      if (!profile) throw notSignedIn(name);
-      const vault = await openCliVault(home, { create: false });
+      if (!profile) throw notSignedIn(name, home);
+      const vault = await openVault(home, name, { create: false });
       let tokens: StoredTokens | null;
       try {
         tokens = await vault.load(name);
       } catch (err) {
-        throw new CliError(`the stored tokens cannot be read (${err instanceof Error ? err.message : String(err)}); sign in again`);
+        throw cliErrorFrom(err, { name, profile, home });
       }
-      if (!tokens) throw notSignedIn(name);
+      if (!tokens) throw notSignedIn(name, home);
       process.stdout.write(formatStatus(name, profile, tokens, Date.now()));
     });
 }
@@ -40,7 +44,7 @@ export function formatStatus(name: string, profile: Profile, t: StoredTokens, no
     ['Scopes', t.scope || '(none)'],
     ['Access token', `${accessLeft > 0 ? 'expires' : 'expired'} ${countdown(accessLeft)} (${t.accessTokenExpiresAt})${accessLeft > 0 ? '' : '; `keyturn token` refreshes it'}`],
     ['Refresh token', `${refreshLeft > 0 ? 'expires' : 'expired'} ${countdown(refreshLeft)} (${t.refreshTokenExpiresAt})`],
-    ['Sign in again', refreshLeft > 0 ? `before ${t.refreshTokenExpiresAt.slice(0, 10)} (${t.refreshTokenExpiresAt})` : 'now: keyturn login --npsso-stdin'],
+    ['Sign in again', refreshLeft > 0 ? `before ${t.refreshTokenExpiresAt.slice(0, 10)} (${t.refreshTokenExpiresAt})` : `now: ${loginCommand({ name })}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   return rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}\n`).join('');

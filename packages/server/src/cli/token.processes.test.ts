@@ -3,14 +3,13 @@
  * expiry: exactly one refresh, every process prints the same new token.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createVault } from '@keyturn/client';
-import { createFileStore } from '@keyturn/client/stores/file';
+import { openCliVault } from '@keyturn/client';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const run = promisify(execFile);
@@ -42,8 +41,7 @@ it('four `keyturn token` processes at expiry make one refresh and print the same
   await keyturn('login', '--npsso', npsso, '--server', server.url, '--client-id', 'procs', '--client-secret', 'procs-secret-0123456789', '--redirect-uri', 'com.example.procs://redirect', '--scope', 'openid');
   const before = (await keyturn('token')).stdout;
   // Make the stored access token expired (as if an hour had passed); the refresh token stays valid.
-  const key = readFileSync(path.join(home, 'vault.key'), 'utf8').trim();
-  const vault = createVault({ store: await createFileStore({ directory: path.join(home, 'tokens') }), keys: [{ id: 'cli', secret: key }] });
+  const vault = await openCliVault({ home, env: {} });
   const stored = (await vault.load('default'))!;
   await vault.save('default', { ...stored, accessTokenExpiresAt: new Date(Date.now() - 1_000).toISOString() });
   const outs = await Promise.all([1, 2, 3, 4].map(() => keyturn('token')));

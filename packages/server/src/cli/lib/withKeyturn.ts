@@ -1,0 +1,41 @@
+/** Opening the server's storage from a management command, with the same flags and env as `serve`. */
+import { ConfigError, loadConfig, type ConfigFlags } from '../../config.js';
+import { createKeyturn } from '../../compose.js';
+import type { Keyturn } from '../../domain/context.js';
+import { ManagementError } from '../../domain/errors.js';
+import { fromConfigError } from './configError.js';
+import { CliError } from './errors.js';
+
+/** What to do next, per kind of refusal, appended to the domain's message ("…already exists: <advice>"). */
+export type ManagementAdvice = Partial<Record<ManagementError['code'], string>>;
+
+export interface WithKeyturnOptions {
+  /** Create the signing key if there is none (commands that read or change keys). */
+  keys?: boolean;
+  advice?: ManagementAdvice;
+}
+
+/** Runs `fn` with a context; closes it afterwards and turns domain errors into clean CLI errors. */
+export async function withKeyturn<T>(flags: ConfigFlags, fn: (kt: Keyturn) => Promise<T>, options: WithKeyturnOptions = {}): Promise<T> {
+  let kt: Keyturn;
+  try {
+    kt = await createKeyturn(loadConfig(flags), { skipKeys: !options.keys });
+  } catch (err) {
+    if (err instanceof ConfigError) throw fromConfigError(err);
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new CliError(
+      `could not open the database (${reason}): check --database and --data-dir (env KEYTURN_DATABASE_URL, KEYTURN_DATA_DIR)`,
+    );
+  }
+  try {
+    return await fn(kt);
+  } catch (err) {
+    if (err instanceof ManagementError) {
+      const advice = options.advice?.[err.code];
+      throw new CliError(advice ? `${err.message}: ${advice}` : err.message, err.code === 'ERR_INVALID' ? 2 : 1);
+    }
+    throw err;
+  } finally {
+    await kt.close();
+  }
+}
