@@ -7,40 +7,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../app.js';
-import { loadConfig } from '../config.js';
-import { addClient } from '../domain/clients.js';
 import { open } from '../domain/secrets.js';
 import { verifyAccessToken } from '../domain/tokens/verifyAccessToken.js';
-import { createUser } from '../domain/users.js';
-import { signInThroughForm } from '../test-support/server.js';
-import { authorize, basic, codeFrom, tokenRequest } from './lib.js';
+import { aClient, type TestClient } from '../test-support/clients.js';
+import { jwks as publishedKeys } from '../test-support/endpoints.js';
+import { refresh, signInTokens, type TokenBody } from '../test-support/oauth.js';
+import { aPerson } from '../test-support/people.js';
+import { startTestServer, type TestServer, type TestServerOptions } from '../test-support/server.js';
 
 const ISSUER = 'http://keyturn.test';
-const CLIENT = { id: 'web-app', secret: 'web-app-secret-0123456789', redirect: 'https://app.example/cb' };
-
-/** A server on `dataDir` with no KEYTURN_SECRET: the secret comes from the data folder. */
-function start(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  const config = loadConfig({ port: 0, host: '127.0.0.1', dataDir, issuer: ISSUER }, env);
-  config.logLevel = 'silent';
-  config.gcIntervalSec = 0;
-  return startServer(config);
-}
 
 describe('keys at rest', () => {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'keyturn-keys-')), 'data');
-  let first: RunningServer;
-  let tokens: { access_token: string; id_token: string; refresh_token: string };
+  /** A server on `dataDir` with no KEYTURN_SECRET: the secret comes from the data folder. */
+  const start = (options: TestServerOptions = {}) => startTestServer({ dataDir, secret: null, config: { issuer: ISSUER, issuerFromAddress: false, gcIntervalSec: 0 }, ...options });
+  let first: TestServer;
+  let client: TestClient;
+  let tokens: TokenBody;
 
   beforeAll(async () => {
-    first = await start(dataDir);
-    await createUser(first.kt, { email: 'ada@example.com', password: 'correct horse battery' });
-    await addClient(first.kt, { id: CLIENT.id, secret: CLIENT.secret, redirectUris: [CLIENT.redirect], scope: 'openid offline_access' });
-    const npsso = await signInThroughForm(first.url, 'ada@example.com', 'correct horse battery');
-    const { location } = await authorize(first.url, npsso, { client_id: CLIENT.id, redirect_uri: CLIENT.redirect, response_type: 'code', scope: 'openid offline_access' });
-    const res = await tokenRequest(first.url, { grant_type: 'authorization_code', redirect_uri: CLIENT.redirect, code: codeFrom(location) }, basic(CLIENT.id, CLIENT.secret));
-    expect(res.status).toBe(200);
-    tokens = res.body as typeof tokens;
+    first = await start();
+    client = await aClient(first, { redirectUri: 'https://app.example/cb', scope: 'openid offline_access' });
+    tokens = await signInTokens(first, await (await aPerson(first)).signIn(), client, { scope: 'openid offline_access' });
   });
   afterAll(async () => {
     await first?.close().catch(() => undefined);
@@ -77,18 +65,18 @@ describe('keys at rest', () => {
   it('keeps the same kid after a restart on the same data folder, and still verifies and refreshes old tokens', async () => {
     const kid = decodeProtectedHeader(tokens.access_token).kid;
     await first.close();
-    const second = await start(dataDir);
+    const second = await start();
     try {
       const keys = await second.kt.repo.listSigningKeys();
       expect(keys.map((k) => k.kid)).toEqual([kid]);
-      const jwks = (await (await fetch(`${second.url}/api/authz/v3/oauth/jwks`)).json()) as { keys: Array<{ kid: string }> };
+      const jwks = await publishedKeys(second);
       expect(jwks.keys.map((k) => k.kid)).toEqual([kid]);
-      const verified = await jwtVerify(tokens.access_token, createLocalJWKSet(jwks as never), { issuer: ISSUER, typ: 'at+jwt' });
-      expect(verified.payload.client_id).toBe(CLIENT.id);
-      await jwtVerify(tokens.id_token, createLocalJWKSet(jwks as never), { issuer: ISSUER, audience: CLIENT.id });
-      expect((await verifyAccessToken(second.kt, tokens.access_token))?.claims.client_id).toBe(CLIENT.id);
+      const verified = await jwtVerify(tokens.access_token, createLocalJWKSet(jwks), { issuer: ISSUER, typ: 'at+jwt' });
+      expect(verified.payload.client_id).toBe(client.id);
+      await jwtVerify(tokens.id_token!, createLocalJWKSet(jwks), { issuer: ISSUER, audience: client.id });
+      expect((await verifyAccessToken(second.kt, tokens.access_token))?.claims.client_id).toBe(client.id);
 
-      const refreshed = await tokenRequest(second.url, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token }, basic(CLIENT.id, CLIENT.secret));
+      const refreshed = await refresh(second, client, tokens.refresh_token);
       expect(refreshed.status).toBe(200);
       expect(refreshed.body.refresh_token).toBe(tokens.refresh_token);
       expect(decodeProtectedHeader(refreshed.body.access_token as string).kid).toBe(kid);
@@ -98,6 +86,6 @@ describe('keys at rest', () => {
   });
 
   it('refuses to start with another secret rather than silently making a new key', async () => {
-    await expect(start(dataDir, { KEYTURN_SECRET: 'another-secret-another-secret-another' })).rejects.toThrow(/could not be decrypted: was KEYTURN_SECRET changed\?/);
+    await expect(start({ secret: 'another-secret-another-secret-another' })).rejects.toThrow(/could not be decrypted: was KEYTURN_SECRET changed\?/);
   });
 });

@@ -4,11 +4,13 @@
  * must forbid inline script (CSP) and framing (X-Frame-Options, frame-ancestors).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser } from '../test-support/browser.js';
+import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { csrfFrom, raw, type Answer } from '../test-support/http.js';
+import { signInTokens } from '../test-support/oauth.js';
+import { PATHS } from '../test-support/paths.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { Browser, csrfFrom, raw, type Answer } from './test-support/attacks.js';
-import { PASSWORD, REDIRECT, registerClient, signInTokens, type TestClient } from './test-support/lifecycle.js';
-
-const AUTHORIZE = '/api/authz/v3/oauth/authorize';
 const SCRIPT = '<script>alert(1)</script>';
 const ATTR = '"onmouseover="alert(1)" x="';
 const PAYLOADS = [SCRIPT, ATTR, "'><img src=x onerror=alert(1)>", '`${alert(1)}`', '</title><svg onload=alert(1)>'];
@@ -40,17 +42,17 @@ function expectHardened(what: string, page: Answer) {
 describe('attacks on the rendered pages', () => {
   let s: TestServer;
   let app: TestClient;
+  let html: TestClient;
   let evil: Browser;
 
   beforeAll(async () => {
     s = await startTestServer();
     // Markup in the person's name and email, and in a client's display name.
-    await s.addUser(`${SCRIPT}@evil.example`, PASSWORD, `${SCRIPT}${ATTR}`);
-    await s.addUser('"onmouseover=alert(1)"@evil.example', PASSWORD, ATTR);
-    app = await registerClient(s, 'app');
-    await s.addClient({ id: 'html', name: `<b>App</b>${SCRIPT}${ATTR}`, secret: 'html-secret-0123456789', redirectUris: [REDIRECT], scope: 'openid profile email offline_access' });
-    evil = new Browser(s.url, '127.0.5.1');
-    expect((await evil.signIn(`${SCRIPT}@evil.example`, PASSWORD)).status).toBe(303);
+    const scripted = await aPerson(s, { email: `${SCRIPT}@evil.example`, name: `${SCRIPT}${ATTR}` });
+    await aPerson(s, { email: '"onmouseover=alert(1)"@evil.example', name: ATTR });
+    app = await aClient(s, { id: 'app' });
+    html = await aClient(s, { name: `<b>App</b>${SCRIPT}${ATTR}` });
+    evil = await Browser.signedIn(s, scripted, { from: '127.0.5.1' });
   });
   afterAll(() => s.close());
 
@@ -62,16 +64,14 @@ describe('attacks on the rendered pages', () => {
       expectNoInjection(page);
       expect(page.body).toContain('&#60;script&#62;alert(1)&#60;/script&#62;');
     }
-    const other = new Browser(s.url, '127.0.5.2');
-    expect((await other.signIn('"onmouseover=alert(1)"@evil.example', PASSWORD)).status).toBe(303);
+    const other = await Browser.signedIn(s, { email: '"onmouseover=alert(1)"@evil.example', password: PASSWORD }, { from: '127.0.5.2' });
     const account = await other.get('/account');
     expectNoInjection(account);
     expect(account.body).toContain('&#34;onmouseover=&#34;alert(1)&#34; x=&#34;');
   });
 
   it('escapes a client name with HTML in the session list and in the revoke confirmation', async () => {
-    const client = { id: 'html', secret: 'html-secret-0123456789', auth: `Basic ${Buffer.from('html:html-secret-0123456789').toString('base64')}`, form: {} };
-    await signInTokens(s, evil.npsso!, client);
+    await signInTokens(s, evil.npsso!, html);
     const account = await evil.get('/account');
     expectNoInjection(account);
     expect(account.body).toContain('&#60;b&#62;App&#60;/b&#62;');
@@ -86,7 +86,7 @@ describe('attacks on the rendered pages', () => {
   it('escapes a forged confirmation cookie and the email echoed on a failed sign-in', async () => {
     const planted = await evil.get('/account', { cookie: `${evil.cookieHeader()}; kt_notice=${encodeURIComponent(`revoked:${SCRIPT}`)}` });
     expectNoInjection(planted);
-    const browser = new Browser(s.url, '127.0.5.3');
+    const browser = new Browser(s, { from: '127.0.5.3' });
     for (const email of PAYLOADS) {
       const page = await browser.signIn(email, 'wrong password');
       expect(page.status).toBe(401);
@@ -102,8 +102,8 @@ describe('attacks on the rendered pages', () => {
       { client_id: 'app', client_id_: ATTR, redirect_uri: REDIRECT, response_type: SCRIPT, state: SCRIPT },
     ];
     for (const q of queries) {
-      for (const browser of [evil, new Browser(s.url, '127.0.5.4')]) {
-        const res = await browser.get(`${AUTHORIZE}?${new URLSearchParams(q).toString()}`);
+      for (const browser of [evil, new Browser(s, { from: '127.0.5.4' })]) {
+        const res = await browser.get(`${PATHS.authorize}?${new URLSearchParams(q).toString()}`);
         if (res.status === 302) {
           // Back to the client or to sign-in: the markup stays inside an encoded query.
           expect(String(res.headers.location)).not.toMatch(/[<>"\s]/);
@@ -119,7 +119,7 @@ describe('attacks on the rendered pages', () => {
   });
 
   it('sends CSP without inline script and anti-framing headers on every HTML page, errors and 404 included', async () => {
-    const visitor = new Browser(s.url, '127.0.5.5');
+    const visitor = new Browser(s, { from: '127.0.5.5' });
     const form = await visitor.get('/signin');
     const pages: Array<[string, Answer]> = [
       ['home (signed out)', await raw(`${s.url}/`)],
@@ -132,7 +132,7 @@ describe('attacks on the rendered pages', () => {
       ['sign-out 403', await evil.post('/signout', {})],
       ['revoke 403', await evil.post('/account/sessions/revoke-all', {})],
       ['revoke 404', await evil.post('/account/sessions/nope/revoke', { csrf: csrfFrom((await evil.get('/account')).body)! })],
-      ['authorize 400', await raw(`${s.url}${AUTHORIZE}?client_id=nope`)],
+      ['authorize 400', await raw(`${s.url}${PATHS.authorize}?client_id=nope`)],
       ['404', await raw(`${s.url}/no/such/page`)],
       ['404 with markup', await raw(`${s.url}/%3Cscript%3Ealert(1)%3C/script%3E`)],
       ['malformed body', await raw(`${s.url}/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' })],

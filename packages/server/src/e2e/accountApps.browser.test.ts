@@ -6,13 +6,14 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, type TestBrowser } from '../test-support/browser.js';
+import { appGrant } from '../test-support/accountPage.js';
+import { browserAvailable, expectNoSidewaysScroll, launchBrowser, watchPage, type TestBrowser } from '../test-support/chromium.js';
+import { aClient, PSN, type TestClient } from '../test-support/clients.js';
+import { DAY, frozenClock, HOUR, MINUTE } from '../test-support/clock.js';
+import { refreshOutcome } from '../test-support/oauth.js';
+import { aPerson, type Person } from '../test-support/people.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { PSN, authorize, basic, codeFrom } from './lib.js';
 
-const PASSWORD = 'correct horse battery';
-const BOT_REDIRECT = 'http://127.0.0.1:9/callback';
-const MINUTE = 60_000;
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
@@ -20,14 +21,17 @@ describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
   let s: TestServer;
   let chromium: TestBrowser | undefined;
   let browser: BrowserContext;
-  let clock = Date.now() - 3 * 24 * 60 * MINUTE;
+  const clock = frozenClock(Date.now() - 3 * DAY);
   const problems: string[] = [];
+  let ada: Person;
+  let psn: TestClient;
+  let bot: TestClient;
 
   beforeAll(async () => {
-    s = await startTestServer({ now: () => clock, config: { gcIntervalSec: 0 } });
-    await s.addUser('ada@example.com', PASSWORD, 'Ada Lovelace');
-    await s.addClient({ id: PSN.clientId, name: 'PlayStation App', secret: PSN.clientSecret, redirectUris: [PSN.redirectUri], scope: `${PSN.scope} openid` });
-    await s.addClient({ id: 'trophy-bot', secret: 'trophy-bot-secret-0123456789', redirectUris: [BOT_REDIRECT], scope: 'openid email offline_access' });
+    s = await startTestServer({ now: clock.now, config: { gcIntervalSec: 0 } });
+    ada = await aPerson(s, { name: 'Ada Lovelace' });
+    psn = await aClient(s, { ...PSN, name: 'PlayStation App', scope: `${PSN.scope} openid` });
+    bot = await aClient(s, { id: 'trophy-bot' });
     chromium = await launchBrowser({ viewport: DESKTOP });
     browser = chromium.context;
   }, 30_000);
@@ -37,14 +41,7 @@ describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
   });
 
   /** Console errors (a CSP violation shows up there) fail the test. */
-  function watch(page: Page): Page {
-    page.on('console', (m) => {
-      // The browser asks for /favicon.ico on its own; there is none.
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`${m.text()} ${m.location().url}`);
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    return page;
-  }
+  const watch = (page: Page) => watchPage(page, problems);
 
   async function npsso(): Promise<string> {
     const cookie = (await browser.cookies(s.url)).find((c) => c.name === 'npsso');
@@ -52,39 +49,12 @@ describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
     return cookie!.value;
   }
 
-  /** What an app does with the person's npsso: authorize, then exchange the code (with its own User-Agent). */
-  async function appTokens(clientId: string, redirectUri: string, scope: string, auth: string, userAgent: string): Promise<string> {
-    const { location } = await authorize(s.url, await npsso(), { client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope, access_type: 'offline' });
-    const res = await fetch(`${s.url}/api/authz/v3/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth, 'user-agent': userAgent },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: codeFrom(location), redirect_uri: redirectUri }).toString(),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { refresh_token: string }).refresh_token;
-  }
-
-  async function refresh(refreshToken: string, auth: string): Promise<{ status: number; error: string | undefined }> {
-    const res = await fetch(`${s.url}/api/authz/v3/oauth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
-      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }).toString(),
-    });
-    return { status: res.status, error: ((await res.json()) as { error?: string }).error };
-  }
-
-  async function noSideways(page: Page): Promise<void> {
-    // A string, evaluated in the page: this file is type-checked without the DOM library.
-    const { scroll, client } = (await page.evaluate('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })')) as { scroll: number; client: number };
-    expect(scroll).toBeLessThanOrEqual(client);
-  }
-
   it('signs in, lists the apps, revokes one with a click, and its refresh token then fails with invalid_grant', async () => {
     const page = watch(await browser.newPage());
     await page.goto(`${s.url}/account`);
     expect(new URL(page.url()).pathname).toBe('/signin');
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.fill('input[name=password]', PASSWORD);
+    await page.fill('input[name=email]', ada.email);
+    await page.fill('input[name=password]', ada.password);
     await Promise.all([page.waitForURL(`${s.url}/account`), page.click('button[type=submit]')]);
 
     // Nothing yet: the empty state.
@@ -94,27 +64,25 @@ describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
     await page.setViewportSize(DESKTOP);
 
     // Three days ago the PlayStation App signed in; it last refreshed two hours ago. The bot signed in minutes ago.
-    const psnAuth = basic(PSN.clientId, PSN.clientSecret);
-    const psnRefresh = await appTokens(PSN.clientId, PSN.redirectUri, PSN.scope, psnAuth, 'okhttp/4.12.0');
-    clock += 3 * 24 * 60 * MINUTE - 2 * 60 * MINUTE;
-    expect((await refresh(psnRefresh, psnAuth)).status).toBe(200);
-    clock += 2 * 60 * MINUTE - 5 * MINUTE;
-    const botAuth = basic('trophy-bot', 'trophy-bot-secret-0123456789');
-    const botRefresh = await appTokens('trophy-bot', BOT_REDIRECT, 'openid email', botAuth, 'node');
-    clock += 5 * MINUTE;
+    const psnRefresh = (await appGrant(s, await npsso(), psn, 'okhttp/4.12.0', PSN.scope)).refresh_token;
+    clock.advance(3 * DAY - 2 * HOUR);
+    expect((await refreshOutcome(s, psn, psnRefresh)).status).toBe(200);
+    clock.advance(2 * HOUR - 5 * MINUTE);
+    const botRefresh = (await appGrant(s, await npsso(), bot, 'node')).refresh_token;
+    clock.advance(5 * MINUTE);
 
     await page.reload();
     const rows = page.locator('li.session');
     await expect(rows.count()).resolves.toBe(2);
     const psnRow = rows.filter({ hasText: 'PlayStation App' });
-    await expect(psnRow.locator('.session-sub').innerText()).resolves.toBe(`Android app · ${PSN.clientId}`);
+    await expect(psnRow.locator('.session-sub').innerText()).resolves.toBe(`Android app · ${PSN.id}`);
     await expect(psnRow.locator('time').allInnerTexts()).resolves.toEqual(['3 days ago', '2 hours ago', 'in 2 months']);
     await expect(rows.filter({ hasText: 'trophy-bot' }).locator('time').first().innerText()).resolves.toBe('5 minutes ago');
     await page.screenshot({ path: '/tmp/keyturn-account-desktop.png', fullPage: true });
-    await noSideways(page);
+    await expectNoSidewaysScroll(page);
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: '/tmp/keyturn-account-phone.png', fullPage: true });
-    await noSideways(page);
+    await expectNoSidewaysScroll(page);
     await page.setViewportSize(DESKTOP);
 
     // "Revoke" on the PlayStation App row.
@@ -125,8 +93,8 @@ describe.skipIf(!browserAvailable)('the account page in a real browser', () => {
     await page.setViewportSize(PHONE);
     await page.screenshot({ path: '/tmp/keyturn-account-revoked-phone.png', fullPage: true });
 
-    expect(await refresh(psnRefresh, psnAuth)).toEqual({ status: 400, error: 'invalid_grant' });
-    expect((await refresh(botRefresh, botAuth)).status).toBe(200);
+    expect(await refreshOutcome(s, psn, psnRefresh)).toEqual({ status: 400, error: 'invalid_grant' });
+    expect((await refreshOutcome(s, bot, botRefresh)).status).toBe(200);
     expect(problems).toEqual([]);
   });
 

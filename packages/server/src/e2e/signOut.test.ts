@@ -1,15 +1,22 @@
+/** Signing out with the form of the page header: it ends this browser's SSO session, and only that one. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cookieValue, startTestServer, type TestServer } from '../test-support/server.js';
-import { authorize } from './lib.js';
-import { PASSWORD, REDIRECT, registerClient } from './test-support/lifecycle.js';
+import { aClient, REDIRECT } from '../test-support/clients.js';
+import { ssoCookie } from '../test-support/endpoints.js';
+import { cookieValue } from '../test-support/http.js';
+import { authorize } from '../test-support/oauth.js';
+import { aPerson, type Person } from '../test-support/people.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
 
 describe('sign-out', () => {
   let s: TestServer;
+  let ada: Person;
+  let authorizeParams: Record<string, string>;
 
   beforeAll(async () => {
     s = await startTestServer();
-    await s.addUser('ada@example.com', PASSWORD);
-    await registerClient(s, 'app');
+    ada = await aPerson(s);
+    const app = await aClient(s);
+    authorizeParams = { client_id: app.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid' };
   });
   afterAll(() => s.close());
 
@@ -25,11 +32,9 @@ describe('sign-out', () => {
   }
   const signOut = (cookie: string, form: Record<string, string>) =>
     fetch(`${s.url}/signout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(form).toString() });
-  const ssoCookie = (npsso: string) => fetch(`${s.url}/api/v1/ssocookie`, { headers: { cookie: `npsso=${npsso}` } });
-  const authorizeParams = { client_id: 'app', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid' };
 
   it('ends the SSO session with the form of the page header, clears the cookie and goes home', async () => {
-    const npsso = await s.signIn('ada@example.com', PASSWORD);
+    const npsso = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(npsso);
     const res = await signOut(`npsso=${npsso}; kt_csrf=${csrfCookie}`, { csrf });
     expect(res.status).toBe(303);
@@ -39,20 +44,20 @@ describe('sign-out', () => {
     expect(cleared).toMatch(/Expires=Thu, 01 Jan 1970|Max-Age=0/i);
     expect(cleared).toMatch(/Path=\//);
 
-    const sso = await ssoCookie(npsso);
+    const sso = await ssoCookie(s, npsso);
     expect(sso.status).toBe(401);
-    expect(await sso.json()).toMatchObject({ error: 'login_required' });
-    const again = await authorize(s.url, npsso, authorizeParams);
+    expect(sso.body).toMatchObject({ error: 'login_required' });
+    const again = await authorize(s, npsso, authorizeParams);
     expect(again.status).toBe(302);
     expect(again.location).toMatch(/^\/signin\?return_to=/);
-    const silent = await authorize(s.url, npsso, { ...authorizeParams, prompt: 'none' });
+    const silent = await authorize(s, npsso, { ...authorizeParams, prompt: 'none' });
     expect(silent.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?error=login_required/);
   });
 
   it('refuses a sign-out without a valid CSRF token with 403 and keeps the session alive', async () => {
-    const npsso = await s.signIn('ada@example.com', PASSWORD);
+    const npsso = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(npsso);
-    const otherBrowser = await homeForm(await s.signIn('ada@example.com', PASSWORD));
+    const otherBrowser = await homeForm(await ada.signIn());
     for (const [cookie, form] of [
       [`npsso=${npsso}`, { csrf }],
       [`npsso=${npsso}; kt_csrf=${csrfCookie}`, {}],
@@ -63,18 +68,18 @@ describe('sign-out', () => {
       expect(res.status).toBe(403);
       expect(res.headers.getSetCookie().some((c) => c.startsWith('npsso='))).toBe(false);
     }
-    const sso = await ssoCookie(npsso);
+    const sso = await ssoCookie(s, npsso);
     expect(sso.status).toBe(200);
-    expect(await sso.json()).toEqual({ npsso });
-    expect((await authorize(s.url, npsso, authorizeParams)).location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    expect(sso.body).toEqual({ npsso });
+    expect((await authorize(s, npsso, authorizeParams)).location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
   });
 
   it('ends only the session signed out, not the same person’s other browsers', async () => {
-    const a = await s.signIn('ada@example.com', PASSWORD);
-    const b = await s.signIn('ada@example.com', PASSWORD);
+    const a = await ada.signIn();
+    const b = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(a);
     expect((await signOut(`npsso=${a}; kt_csrf=${csrfCookie}`, { csrf })).status).toBe(303);
-    expect((await ssoCookie(a)).status).toBe(401);
-    expect((await ssoCookie(b)).status).toBe(200);
+    expect((await ssoCookie(s, a)).status).toBe(401);
+    expect((await ssoCookie(s, b)).status).toBe(200);
   });
 });

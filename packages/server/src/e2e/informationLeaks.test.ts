@@ -8,10 +8,15 @@
 import { readFileSync, existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Browser } from '../test-support/browser.js';
+import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { introspect, postForm, revoke } from '../test-support/endpoints.js';
+import { csrfFrom, raw, type Answer } from '../test-support/http.js';
+import { leakIn } from '../test-support/leaks.js';
+import { authorize, codeFrom, pkcePair, refresh, tokenRequest, type TokenBody } from '../test-support/oauth.js';
+import { endpoint, PATHS } from '../test-support/paths.js';
+import { aPerson } from '../test-support/people.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { authorize, basic, codeFrom, pkcePair, tokenRequest } from './lib.js';
-import { Browser, csrfFrom, leakIn, raw, type Answer } from './test-support/attacks.js';
-import { REDIRECT, introspect, postForm, refresh, registerClient, revoke, type TestClient, type TokenBody } from './test-support/lifecycle.js';
 
 const ADA_PASSWORD = 'ada-correct-horse-battery';
 const EVE_PASSWORD = 'eve-correct-horse-battery';
@@ -48,14 +53,14 @@ describe('information leaks after a full flow with errors', () => {
   /** authorize + code exchange through raw answers, recording both. */
   async function codeFlow(who: string, npsso: string, client: TestClient, params: Record<string, string> = {}) {
     const { verifier, challenge } = pkcePair();
-    const authz = await authorize(s.url, npsso, { client_id: client.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid profile email', access_type: 'offline', code_challenge: challenge, code_challenge_method: 'S256', state: `st-${who}`, ...params });
+    const authz = await authorize(s, npsso, { client_id: client.id, redirect_uri: client.redirectUri, response_type: 'code', scope: 'openid profile email', access_type: 'offline', code_challenge: challenge, code_challenge_method: 'S256', state: `st-${who}`, ...params });
     const code = codeFrom(authz.location);
     keep(code, verifier);
     recorded.push({ label: `${who} authorize`, text: `${authz.status} ${authz.location}`, own: [code] });
     return { code, verifier };
   }
   async function exchange(who: string, client: TestClient, code: string, verifier: string, auth = client.auth) {
-    const res = await tokenRequest(s.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, ...client.form }, auth);
+    const res = await tokenRequest(s, { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, ...client.form }, auth);
     const body = res.body as Partial<TokenBody>;
     keep(body.access_token, body.refresh_token, body.id_token);
     recorded.push({ label: `${who} token ${res.status}`, text: `${res.status}\n${JSON.stringify(Object.fromEntries(res.headers))}\n${JSON.stringify(res.body)}`, own: [body.access_token, body.refresh_token, body.id_token].filter((x): x is string => !!x) });
@@ -64,29 +69,29 @@ describe('information leaks after a full flow with errors', () => {
 
   beforeAll(async () => {
     s = await startTestServer({ config: { loginSlowAfter: 100 }, http: { logger: true, logLevel: 'debug', logStream: { write: (line) => void log.push(line) } } });
-    await s.addUser('ada@example.com', ADA_PASSWORD, 'Ada');
-    await s.addUser('eve@example.com', EVE_PASSWORD, 'Eve');
-    app = await registerClient(s, 'app');
-    pub = await registerClient(s, 'pub', { public: true });
+    const adaPerson = await aPerson(s, { password: ADA_PASSWORD, name: 'Ada' });
+    const evePerson = await aPerson(s, { password: EVE_PASSWORD, name: 'Eve' });
+    app = await aClient(s);
+    pub = await aClient(s, { public: true });
     keep(app.secret!);
 
     // Sign-in: wrong password, unknown email, then both people.
-    const ada = new Browser(s.url);
-    const eve = new Browser(s.url, '127.0.6.2');
+    const ada = new Browser(s);
+    const eve = new Browser(s, { from: '127.0.6.2' });
     const form = await ada.get('/signin');
     keep(ada.jar.get('kt_csrf'), csrfFrom(form.body));
     record('sign-in form', form, [ada.jar.get('kt_csrf'), csrfFrom(form.body)]);
     const csrf = csrfFrom(form.body)!;
-    record('wrong password', await ada.post('/signin', { email: 'ada@example.com', password: WRONG_PASSWORD, csrf }), [csrf]);
+    record('wrong password', await ada.post('/signin', { email: adaPerson.email, password: WRONG_PASSWORD, csrf }), [csrf]);
     record('unknown email', await ada.post('/signin', { email: 'nobody@example.com', password: WRONG_PASSWORD, csrf }), [csrf]);
-    record('no csrf', await ada.post('/signin', { email: 'ada@example.com', password: ADA_PASSWORD }), [csrf]);
-    const adaIn = await ada.post('/signin', { email: 'ada@example.com', password: ADA_PASSWORD, csrf });
-    const eveIn = await eve.signIn('eve@example.com', EVE_PASSWORD);
+    record('no csrf', await ada.post('/signin', { email: adaPerson.email, password: ADA_PASSWORD }), [csrf]);
+    const adaIn = await ada.post('/signin', { email: adaPerson.email, password: ADA_PASSWORD, csrf });
+    const eveIn = await eve.signIn(evePerson.email, EVE_PASSWORD);
     keep(ada.npsso, eve.npsso, eve.jar.get('kt_csrf'));
     record('ada signed in', adaIn, [ada.npsso]);
     record('eve signed in', eveIn, [eve.npsso]);
-    record('ada ssocookie', await ada.get('/api/v1/ssocookie'), [ada.npsso]);
-    record('ssocookie without cookie', await raw(`${s.url}/api/v1/ssocookie`));
+    record('ada ssocookie', await ada.get(PATHS.ssoCookie), [ada.npsso]);
+    record('ssocookie without cookie', await raw(s.url + PATHS.ssoCookie));
 
     // Codes and tokens, with a wrong secret first (the code is in that failing request).
     const a1 = await codeFlow('ada', ada.npsso!, app);
@@ -103,22 +108,22 @@ describe('information leaks after a full flow with errors', () => {
     keep(eveRotated.body.access_token as string, eveRotated.body.id_token as string, eveRotated.body.refresh_token as string);
     record('eve rotate', { status: eveRotated.status, text: JSON.stringify(eveRotated.body), headers: eveRotated.headers }, [eveRotated.body.access_token as string, eveRotated.body.id_token as string, eveRotated.body.refresh_token as string]);
     s.kt.config.rotationRetryWindowSec = 0;
-    record('eve reuse (theft)', await postForm(s, '/api/authz/v3/oauth/token', { grant_type: 'refresh_token', refresh_token: eveTokens.refresh_token!, client_id: pub.id }));
-    record('eve token at app', await postForm(s, '/api/authz/v3/oauth/token', { grant_type: 'refresh_token', refresh_token: eveRotated.body.refresh_token as string }, app.auth));
+    record('eve reuse (theft)', await postForm(s, 'token', { grant_type: 'refresh_token', refresh_token: eveTokens.refresh_token!, client_id: pub.id }));
+    record('eve token at app', await postForm(s, 'token', { grant_type: 'refresh_token', refresh_token: eveRotated.body.refresh_token as string }, app.auth));
 
     // Introspection, userinfo, revocation, by the owner and by the other client.
     record('introspect own', { status: 200, text: JSON.stringify(await introspect(s, app, adaTokens.access_token!)), headers: new Headers() });
     record('introspect other', { status: 200, text: JSON.stringify(await introspect(s, app, eveRotated.body.access_token as string)), headers: new Headers() });
-    record('userinfo', await raw(`${s.url}/api/authz/v3/oauth/userinfo`, { headers: { authorization: `Bearer ${adaTokens.access_token}` } }));
-    record('userinfo with id token', await raw(`${s.url}/api/authz/v3/oauth/userinfo`, { headers: { authorization: `Bearer ${adaTokens.id_token}` } }));
+    record('userinfo', await raw(endpoint(s, 'userinfo'), { headers: { authorization: `Bearer ${adaTokens.access_token}` } }));
+    record('userinfo with id token', await raw(endpoint(s, 'userinfo'), { headers: { authorization: `Bearer ${adaTokens.id_token}` } }));
     record('revoke access', await revoke(s, app, adaTokens.access_token!));
-    record('userinfo revoked', await raw(`${s.url}/api/authz/v3/oauth/userinfo`, { headers: { authorization: `Bearer ${adaTokens.access_token}` } }));
+    record('userinfo revoked', await raw(endpoint(s, 'userinfo'), { headers: { authorization: `Bearer ${adaTokens.access_token}` } }));
 
     // A replayed code (revokes its first use), a wrong verifier, a made-up refresh token; then a live grant for the account page.
     await exchange('ada replay', app, a1.code, a1.verifier);
     const a2 = await codeFlow('ada-2', ada.npsso!, app);
     await exchange('ada bad verifier', app, a2.code, 'x'.repeat(43));
-    record('refresh garbage', await postForm(s, '/api/authz/v3/oauth/token', { grant_type: 'refresh_token', refresh_token: 'garbage' }, app.auth));
+    record('refresh garbage', await postForm(s, 'token', { grant_type: 'refresh_token', refresh_token: 'garbage' }, app.auth));
     const a3 = await codeFlow('ada-3', ada.npsso!, app);
     const adaLive = await exchange('ada-3', app, a3.code, a3.verifier);
 
@@ -130,7 +135,7 @@ describe('information leaks after a full flow with errors', () => {
     record('account after', await ada.get('/account'), [csrfFrom(page.body)]);
     record('refresh after account revoke', await refresh(s, app, adaLive.refresh_token!));
     record('sign out', await ada.post('/signout', { csrf: csrfFrom(page.body)! }));
-    record('sso after sign-out', await raw(`${s.url}/api/v1/ssocookie`, { headers: { cookie: `npsso=${adaIn.headers['set-cookie']![0]!.split(';')[0]!.split('=')[1]}` } }));
+    record('sso after sign-out', await raw(s.url + PATHS.ssoCookie, { headers: { cookie: `npsso=${adaIn.headers['set-cookie']![0]!.split(';')[0]!.split('=')[1]}` } }));
     expect(secrets.size).toBeGreaterThanOrEqual(20);
   }, 30_000);
   afterAll(() => s.close());
@@ -148,7 +153,7 @@ describe('information leaks after a full flow with errors', () => {
     const all = log.join('');
     // The log is on and saw the flow, errors included.
     expect(all).toContain('"statusCode":401');
-    expect(all).toContain('"path":"/api/authz/v3/oauth/token"');
+    expect(all).toContain(`"path":"${PATHS.token}"`);
     const found = [...secrets].filter((x) => all.includes(x));
     expect(found).toEqual([]);
     // No header of a request or answer: they carry cookies and credentials.

@@ -5,18 +5,21 @@
  */
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser, type TestBrowser } from '../test-support/browser.js';
+import { browserAvailable, launchBrowser, type TestBrowser } from '../test-support/chromium.js';
+import { aClient } from '../test-support/clients.js';
+import { PATHS } from '../test-support/paths.js';
+import { aPerson, type Person } from '../test-support/people.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-
 
 describe.skipIf(!browserAvailable)('signing in with a real browser', () => {
   let s: TestServer;
   let chromium: TestBrowser | undefined;
   let browser: BrowserContext;
+  let ada: Person;
 
   beforeAll(async () => {
     s = await startTestServer();
-    await s.addUser('ada@example.com', 'correct horse battery', 'Ada');
+    ada = await aPerson(s, { name: 'Ada' });
     chromium = await launchBrowser();
     browser = chromium.context;
   }, 30_000);
@@ -28,13 +31,13 @@ describe.skipIf(!browserAvailable)('signing in with a real browser', () => {
   it('shows the clear message on the page for a wrong password, and sets no npsso', async () => {
     const page = await browser.newPage();
     await page.goto(`${s.url}/signin`);
-    await page.fill('input[name=email]', 'ada@example.com');
+    await page.fill('input[name=email]', ada.email);
     await page.fill('input[name=password]', 'not the password');
     await Promise.all([page.waitForURL(`${s.url}/signin`), page.click('button[type=submit]')]);
     await expect(page.locator('[role=alert]').textContent()).resolves.toBe('Wrong email or password.');
     await page.screenshot({ path: '/tmp/keyturn-signin-error.png' });
     // The email stays filled in, the password does not.
-    expect(await page.inputValue('input[name=email]')).toBe('ada@example.com');
+    expect(await page.inputValue('input[name=email]')).toBe(ada.email);
     expect(await page.inputValue('input[name=password]')).toBe('');
     expect((await browser.cookies(s.url)).find((c) => c.name === 'npsso')).toBeUndefined();
     await page.close();
@@ -48,12 +51,12 @@ describe.skipIf(!browserAvailable)('signing in with a real browser', () => {
     expect(await page.locator('form button[type=submit], form input[type=submit]').count()).toBe(1);
     await page.screenshot({ path: '/tmp/keyturn-signin.png', fullPage: true });
 
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.fill('input[name=password]', 'correct horse battery');
+    await page.fill('input[name=email]', ada.email);
+    await page.fill('input[name=password]', ada.password);
     await Promise.all([page.waitForURL(`${s.url}/`), page.click('button[type=submit]')]);
     await expect(page.locator('h1').textContent()).resolves.toBe('You are signed in');
 
-    const response = await page.goto(`${s.url}/api/v1/ssocookie`);
+    const response = await page.goto(`${s.url}${PATHS.ssoCookie}`);
     expect(response?.status()).toBe(200);
     const body = JSON.parse(await page.locator('body').innerText()) as { npsso: string };
     expect(body.npsso).toMatch(/^[A-Za-z0-9_-]{64}$/);
@@ -67,13 +70,13 @@ describe.skipIf(!browserAvailable)('signing in with a real browser', () => {
   it('comes back to the authorize request after signing in, and lands on the client with a code', async () => {
     await browser.clearCookies();
     const redirect = `${s.url}/client-callback`;
-    await s.addClient({ id: 'browser-app', secret: 'browser-app-secret-0123', redirectUris: [redirect], scope: 'openid' });
+    const app = await aClient(s, { redirectUri: redirect, scope: 'openid' });
     const page = await browser.newPage();
-    const query = new URLSearchParams({ client_id: 'browser-app', redirect_uri: redirect, response_type: 'code', scope: 'openid', state: 'from-the-browser' });
-    await page.goto(`${s.url}/api/authz/v3/oauth/authorize?${query.toString()}`);
+    const query = new URLSearchParams({ client_id: app.id, redirect_uri: redirect, response_type: 'code', scope: 'openid', state: 'from-the-browser' });
+    await page.goto(`${s.url}${PATHS.authorize}?${query.toString()}`);
     expect(new URL(page.url()).pathname).toBe('/signin');
-    await page.fill('input[name=email]', 'ada@example.com');
-    await page.fill('input[name=password]', 'correct horse battery');
+    await page.fill('input[name=email]', ada.email);
+    await page.fill('input[name=password]', ada.password);
     await Promise.all([page.waitForURL(/\/client-callback\?/), page.click('button[type=submit]')]);
     const landed = new URL(page.url());
     expect(landed.origin + landed.pathname).toBe(redirect);

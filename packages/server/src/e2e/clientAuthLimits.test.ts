@@ -4,21 +4,24 @@
  * attacker cannot lock a real client out everywhere) and refused with 429 past the limit.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aClient, basic } from '../test-support/clients.js';
+import { FORM, raw, type Answer } from '../test-support/http.js';
+import { endpoint } from '../test-support/paths.js';
 import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { FORM, raw, type Answer } from './test-support/attacks.js';
 
 const LOCK = 4;
 const SECRET = 'the-right-client-secret-0123';
-const CLIENT = { id: 'bot', secret: SECRET, redirectUris: ['com.example.bot://redirect'] };
+const CLIENT = { id: 'bot', secret: SECRET, redirectUri: 'com.example.bot://redirect' };
 
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
-
-/** A revocation request (200 for any token once the client is authenticated). */
-function revoke(s: TestServer, from: string, auth: { basic?: [string, string]; form?: [string, string] }, headers: Record<string, string> = {}): Promise<Answer> {
-  const form = new URLSearchParams({ token: 'not-a-token' });
+/**
+ * Client authentication from the address `from`, at the revocation endpoint (200 for any token
+ * once the client is authenticated) or, with `grant`, at the token endpoint.
+ */
+function authenticate(s: TestServer, from: string, auth: { basic?: [string, string]; form?: [string, string] }, headers: Record<string, string> = {}, grant?: string): Promise<Answer> {
+  const form = new URLSearchParams(grant === undefined ? { token: 'not-a-token' } : { grant_type: grant, refresh_token: 'nope' });
   if (auth.form) form.set('client_id', auth.form[0]), form.set('client_secret', auth.form[1]);
-  return raw(`${s.url}/api/authz/v3/oauth/revoke`, {
+  return raw(endpoint(s, grant === undefined ? 'revoke' : 'token'), {
     method: 'POST',
     from,
     headers: { ...FORM, ...(auth.basic ? { authorization: basic(...auth.basic) } : {}), ...headers },
@@ -37,33 +40,33 @@ describe('attacks on client authentication (one process)', () => {
   let s: TestServer;
   beforeAll(async () => {
     s = await startTestServer({ config: { clientAuthLockAfter: LOCK } });
-    await s.addClient(CLIENT);
+    await aClient(s, CLIENT);
   });
   afterAll(() => s?.close());
 
   it('refuses one address after the limit of wrong secrets, the right secret included, and leaves other addresses alone', async () => {
     const attacker = '127.0.20.1';
     for (let i = 0; i < LOCK; i++) {
-      const res = await revoke(s, attacker, { basic: ['bot', `guess-${i}-0123456789`] }, { 'x-forwarded-for': `203.0.113.${i}` });
+      const res = await authenticate(s, attacker, { basic: ['bot', `guess-${i}-0123456789`] }, { 'x-forwarded-for': `203.0.113.${i}` });
       expect(res.status).toBe(401);
       expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_client' });
     }
-    expectLocked(await revoke(s, attacker, { basic: ['bot', 'guess-x-0123456789'] }));
-    expectLocked(await revoke(s, attacker, { form: ['bot', 'guess-y-0123456789'] }, { 'x-forwarded-for': '203.0.113.99' }));
+    expectLocked(await authenticate(s, attacker, { basic: ['bot', 'guess-x-0123456789'] }));
+    expectLocked(await authenticate(s, attacker, { form: ['bot', 'guess-y-0123456789'] }, { 'x-forwarded-for': '203.0.113.99' }));
     // Locked means locked: the attacker cannot probe with the right secret either.
-    expectLocked(await revoke(s, attacker, { basic: ['bot', SECRET] }));
+    expectLocked(await authenticate(s, attacker, { basic: ['bot', SECRET] }));
     // The real client, elsewhere, is not locked out.
-    expect((await revoke(s, '127.0.20.2', { basic: ['bot', SECRET] })).status).toBe(200);
+    expect((await authenticate(s, '127.0.20.2', { basic: ['bot', SECRET] })).status).toBe(200);
   });
 
   it('counts wrong secrets for client ids that do not exist (each one costs an argon2 check)', async () => {
     const sprayer = '127.0.21.1';
-    for (let i = 0; i < LOCK; i++) expect((await revoke(s, sprayer, { basic: [`nobody-${i}`, 'whatever-0123456789'] })).status).toBe(401);
-    expectLocked(await revoke(s, sprayer, { basic: ['nobody-else', 'whatever-0123456789'] }));
+    for (let i = 0; i < LOCK; i++) expect((await authenticate(s, sprayer, { basic: [`nobody-${i}`, 'whatever-0123456789'] })).status).toBe(401);
+    expectLocked(await authenticate(s, sprayer, { basic: ['nobody-else', 'whatever-0123456789'] }));
   });
 
   it('checks no more secrets than the limit when 30 guesses arrive at once', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => revoke(s, '127.0.22.1', { basic: ['bot', `parallel-${i}-0123456789`] })));
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => authenticate(s, '127.0.22.1', { basic: ['bot', `parallel-${i}-0123456789`] })));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((x) => x === 401)).toHaveLength(LOCK);
     expect(statuses.filter((x) => x === 429)).toHaveLength(30 - LOCK);
@@ -71,22 +74,15 @@ describe('attacks on client authentication (one process)', () => {
 
   it('does not count right secrets: a working client keeps working next to its own few mistakes', async () => {
     const app = '127.0.23.1';
-    for (let i = 0; i < LOCK - 1; i++) expect((await revoke(s, app, { basic: ['bot', `typo-${i}-0123456789`] })).status).toBe(401);
-    for (let i = 0; i < 3 * LOCK; i++) expect((await revoke(s, app, { basic: ['bot', SECRET] })).status).toBe(200);
+    for (let i = 0; i < LOCK - 1; i++) expect((await authenticate(s, app, { basic: ['bot', `typo-${i}-0123456789`] })).status).toBe(401);
+    for (let i = 0; i < 3 * LOCK; i++) expect((await authenticate(s, app, { basic: ['bot', SECRET] })).status).toBe(200);
     // Still one mistake left before the lock, then locked.
-    expect((await revoke(s, app, { basic: ['bot', 'typo-last-0123456789'] })).status).toBe(401);
-    expectLocked(await revoke(s, app, { basic: ['bot', 'typo-more-0123456789'] }));
+    expect((await authenticate(s, app, { basic: ['bot', 'typo-last-0123456789'] })).status).toBe(401);
+    expectLocked(await authenticate(s, app, { basic: ['bot', 'typo-more-0123456789'] }));
   });
 
   it('applies to the token endpoint too, where a client library sees 429 with Retry-After', async () => {
-    const from = '127.0.24.1';
-    const token = (secret: string) =>
-      raw(`${s.url}/api/authz/v3/oauth/token`, {
-        method: 'POST',
-        from,
-        headers: { ...FORM, authorization: basic('bot', secret) },
-        body: 'grant_type=refresh_token&refresh_token=nope',
-      });
+    const token = (secret: string) => authenticate(s, '127.0.24.1', { basic: ['bot', secret] }, {}, 'refresh_token');
     for (let i = 0; i < LOCK; i++) expect((await token(`token-guess-${i}-0123456789`)).status).toBe(401);
     expectLocked(await token('token-guess-last-0123456789'));
   });
@@ -100,7 +96,7 @@ describe('attacks on client authentication (two processes sharing Redis)', () =>
     r = await openRedisSandbox();
     const config = { ...r.config, clientAuthLockAfter: LOCK };
     [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-    await Promise.all([a.addClient(CLIENT), b.addClient(CLIENT)]);
+    await aClient([a, b], CLIENT);
   });
   afterAll(async () => {
     await Promise.all([a?.close(), b?.close()]);
@@ -109,10 +105,10 @@ describe('attacks on client authentication (two processes sharing Redis)', () =>
 
   it('locks an address that spreads its guesses over both processes', async () => {
     const attacker = '127.0.25.1';
-    for (let i = 0; i < LOCK; i++) expect((await revoke(i % 2 ? a : b, attacker, { basic: ['bot', `spread-${i}-0123456789`] })).status).toBe(401);
-    expectLocked(await revoke(a, attacker, { basic: ['bot', 'spread-a-0123456789'] }));
-    expectLocked(await revoke(b, attacker, { basic: ['bot', 'spread-b-0123456789'] }));
+    for (let i = 0; i < LOCK; i++) expect((await authenticate(i % 2 ? a : b, attacker, { basic: ['bot', `spread-${i}-0123456789`] })).status).toBe(401);
+    expectLocked(await authenticate(a, attacker, { basic: ['bot', 'spread-a-0123456789'] }));
+    expectLocked(await authenticate(b, attacker, { basic: ['bot', 'spread-b-0123456789'] }));
     expect(await r.redis.get(`${r.prefix}login:client:${attacker}`)).toBe(String(LOCK));
-    expect((await revoke(b, '127.0.25.2', { basic: ['bot', SECRET] })).status).toBe(200);
+    expect((await authenticate(b, '127.0.25.2', { basic: ['bot', SECRET] })).status).toBe(200);
   });
 });

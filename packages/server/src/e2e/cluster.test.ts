@@ -1,7 +1,14 @@
+/**
+ * Two server instances (separate pools and key rings) behind one issuer on one PostgreSQL
+ * database: whatever one issued, the other refreshes, introspects, serves and revokes.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aClient, type TestClient } from '../test-support/clients.js';
 import { testBackends } from '../test-support/databases.js';
+import { introspect, revoke, userinfo } from '../test-support/endpoints.js';
+import { refresh, signInTokens } from '../test-support/oauth.js';
+import { aPerson } from '../test-support/people.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
-import { PASSWORD, introspect, refresh, registerClient, revoke, signInTokens, userinfo, type TestClient } from './test-support/lifecycle.js';
 
 const ISSUER = 'http://keyturn.test';
 
@@ -15,9 +22,8 @@ describe.skipIf(!testBackends().includes('postgres'))('two server instances (sep
     // One public issuer in front of both, as behind a load balancer.
     a = await startTestServer({ backend: 'postgres', config: { issuer: ISSUER, issuerFromAddress: false } });
     b = await startTestServer({ config: { issuer: ISSUER, issuerFromAddress: false, database: a.database } });
-    await a.addUser('ada@example.com', PASSWORD);
-    app = await registerClient(a, 'app', { refreshPolicy: 'rotate' });
-    npsso = await a.signIn('ada@example.com', PASSWORD);
+    app = await aClient(a, { policy: 'rotate' });
+    npsso = await (await aPerson(a)).signIn();
   });
   afterAll(async () => {
     await b?.close();
@@ -26,7 +32,7 @@ describe.skipIf(!testBackends().includes('postgres'))('two server instances (sep
 
   it('refreshes, introspects, serves userinfo and revokes on one instance what the other issued', async () => {
     const t = await signInTokens(a, npsso, app);
-    expect(await introspect(b, app, t.access_token)).toMatchObject({ active: true, client_id: 'app', iss: ISSUER });
+    expect(await introspect(b, app, t.access_token)).toMatchObject({ active: true, client_id: app.id, iss: ISSUER });
     expect((await userinfo(b, t.access_token)).status).toBe(200);
     const next = await refresh(b, app, t.refresh_token);
     expect(next.status).toBe(200);
