@@ -3,38 +3,32 @@
  * app's session or all of them — only ever the signed-in person's own. (Other browsers:
  * accountBrowsers.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountPage, appGrant, UA } from '../test-support/accountPage.js';
 import { Browser } from '../test-support/browser.js';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { aClient } from '../test-support/clients.js';
 import { DAY, frozenClock, MINUTE } from '../test-support/clock.js';
 import { csrfFrom } from '../test-support/http.js';
 import { refreshOutcome } from '../test-support/oauth.js';
 import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the account page', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let ada: Person;
-  let mallory: Person;
-  let photos: TestClient;
-  let bot: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now, config: { gcIntervalSec: 0 } });
-    ada = await aPerson(s, { name: 'Ada' });
-    mallory = await aPerson(s);
-    photos = await aClient(s, { name: 'Photo Sync' });
-    bot = await aClient(s);
+  const f = useServer({ now: clock.now, config: { gcIntervalSec: 0 } }, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada' });
+    const mallory = await aPerson(s);
+    const photos = await aClient(s, { name: 'Photo Sync' });
+    const bot = await aClient(s);
+    return { ada, mallory, photos, bot };
   });
-  afterAll(() => s.close());
 
   /** A browser signed in as `person` from Safari on an iPhone. */
-  const signedIn = (person: Person) => Browser.signedIn(s, person, { userAgent: UA.iphoneSafari });
+  const signedIn = (person: Person) => Browser.signedIn(f.s, person, { userAgent: UA.iphoneSafari });
   const dead = { status: 400, error: 'invalid_grant' };
 
   it('sends a visitor who is not signed in to the sign-in page, and back afterwards', async () => {
+    const { s } = f;
     const b = new Browser(s);
     const res = await b.get('/account');
     expect(res.status).toBe(302);
@@ -48,6 +42,7 @@ describe('the account page', () => {
   });
 
   it('sends a revoke from someone not signed in to the sign-in page and revokes nothing', async () => {
+    const { s } = f;
     const b = new Browser(s);
     const res = await b.post('/account/sessions/some-grant/revoke', { csrf: 'x' });
     expect(res.status).toBe(303);
@@ -56,6 +51,7 @@ describe('the account page', () => {
   });
 
   it('shows an empty state and this browser when no app is signed in', async () => {
+    const { ada } = f;
     const page = await accountPage(await signedIn(ada));
     expect(page.status).toBe(200);
     expect(page.text).toContain('No apps are signed in as you');
@@ -66,6 +62,7 @@ describe('the account page', () => {
   });
 
   it('lists each live grant with client name, device hint and relative plus exact times', async () => {
+    const { s, ada, photos } = f;
     const b = await signedIn(ada);
     const started = clock.now();
     const grant = await appGrant(s, b.npsso!, photos, 'node');
@@ -82,6 +79,7 @@ describe('the account page', () => {
   });
 
   it('refuses a revoke without the CSRF token and leaves the grant working', async () => {
+    const { s, ada, photos } = f;
     const b = await signedIn(ada);
     const grant = await appGrant(s, b.npsso!, photos, 'node');
     const res = await b.post(`/account/sessions/${grant.grantId}/revoke`, { csrf: 'forged' });
@@ -91,6 +89,7 @@ describe('the account page', () => {
   });
 
   it('does not let one person revoke another person’s grant', async () => {
+    const { s, ada, mallory, bot } = f;
     const adaBrowser = await signedIn(ada);
     const grant = await appGrant(s, adaBrowser.npsso!, bot, 'curl/8.5.0');
     const malloryBrowser = await signedIn(mallory);
@@ -106,6 +105,7 @@ describe('the account page', () => {
   });
 
   it('revokes one session: its refresh token fails with invalid_grant, the page confirms once, the others stay', async () => {
+    const { s, ada, photos, bot } = f;
     const b = await signedIn(ada);
     const doomed = await appGrant(s, b.npsso!, photos, 'node');
     const kept = await appGrant(s, b.npsso!, bot, 'node');
@@ -125,6 +125,7 @@ describe('the account page', () => {
   });
 
   it('revokes all of the person’s sessions at once', async () => {
+    const { s, ada, photos, bot } = f;
     const b = await signedIn(ada);
     const one = await appGrant(s, b.npsso!, photos, 'node');
     const two = await appGrant(s, b.npsso!, bot, 'node');

@@ -5,7 +5,6 @@
  * then fails. Desktop screenshot: /tmp/keyturn-account-browsers.png. Skipped only when Chromium
  * is missing outside CI.
  */
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UA } from '../test-support/accountPage.js';
 import { Browser } from '../test-support/browser.js';

@@ -3,44 +3,40 @@
  * listed and can be signed out one by one or all at once (with every app), never this
  * browser's own session and never anyone else's.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { accountPage, appGrant, browserRows, onlyBrowserRow, UA } from '../test-support/accountPage.js';
 import { Browser } from '../test-support/browser.js';
-import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { aClient, REDIRECT } from '../test-support/clients.js';
 import { DAY, frozenClock, MINUTE } from '../test-support/clock.js';
 import { ssoCookie } from '../test-support/endpoints.js';
 import { authorize, refreshOutcome } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the account page: other browsers', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let photos: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now, config: { gcIntervalSec: 0 } });
-    photos = await aClient(s, { name: 'Photo Sync' });
+  const f = useServer({ now: clock.now, config: { gcIntervalSec: 0 } }, async (s) => {
+    const photos = await aClient(s, { name: 'Photo Sync' });
+    return { photos };
   });
-  afterAll(() => s.close());
 
   /** A new person, so each test starts with nobody else signed in as them. */
-  const person = () => aPerson(s);
+  const person = () => aPerson(f.s);
   /** Signs in as `who` in a new "browser" that sends `userAgent`. */
-  const browser = (who: { email: string; password: string }, userAgent: string) => Browser.signedIn(s, who, { userAgent });
+  const browser = (who: { email: string; password: string }, userAgent: string) => Browser.signedIn(f.s, who, { userAgent });
 
   /** Where authorize sends this browser: a code for the app, or the sign-in page. */
-  const authorizeWith = (b: Browser) => authorize(s, b.npsso!, { client_id: photos.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email', access_type: 'offline' });
+  const authorizeWith = (b: Browser) => authorize(f.s, b.npsso!, { client_id: f.photos.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email', access_type: 'offline' });
 
   async function works(b: Browser): Promise<void> {
-    expect(await ssoCookie(s, b.npsso!)).toEqual({ status: 200, body: { npsso: b.npsso } });
+    expect(await ssoCookie(f.s, b.npsso!)).toEqual({ status: 200, body: { npsso: b.npsso } });
     const answer = await authorizeWith(b);
     expect(answer.status).toBe(302);
     expect(answer.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=v3\./);
   }
 
   async function signedOut(b: Browser): Promise<void> {
-    const answer = await ssoCookie(s, b.npsso!);
+    const answer = await ssoCookie(f.s, b.npsso!);
     expect(answer.status).toBe(401);
     expect((answer.body as { error?: string }).error).toBe('login_required');
     const auth = await authorizeWith(b);
@@ -127,6 +123,7 @@ describe('the account page: other browsers', () => {
   });
 
   it('sends a sign-out from someone not signed in to the sign-in page and ends nothing', async () => {
+    const { s } = f;
     const someone = await person();
     const a = await browser(someone, UA.chromeMac);
     const b = await browser(someone, UA.firefoxWindows);
@@ -138,6 +135,7 @@ describe('the account page: other browsers', () => {
   });
 
   it('answers 404 for another person’s browser, this browser and a made-up id, and ends none of them', async () => {
+    const { s } = f;
     const victim = await person();
     const v1 = await browser(victim, UA.chromeMac);
     const v2 = await browser(victim, UA.firefoxWindows);
@@ -162,6 +160,7 @@ describe('the account page: other browsers', () => {
   });
 
   it('"Revoke all" ends every other browser and every grant of the person, but not this browser nor anyone else’s', async () => {
+    const { s, photos } = f;
     const someone = await person();
     const a = await browser(someone, UA.chromeMac);
     const b = await browser(someone, UA.firefoxWindows);

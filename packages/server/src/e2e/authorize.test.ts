@@ -4,41 +4,35 @@
  * without a signed-in person.
  */
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, PSN, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, PSN } from '../test-support/clients.js';
 import { jwks as publishedKeys } from '../test-support/endpoints.js';
 import { authorize, codeFrom, pkcePair, tokenRequest } from '../test-support/oauth.js';
 import { PATHS, endpoint } from '../test-support/paths.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the authorization endpoint', () => {
-  let s: TestServer;
-  let ada: Person;
-  let npsso: string;
-  let jwks: ReturnType<typeof createLocalJWKSet>;
-  let web: TestClient;
-  let mobile: TestClient;
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s);
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s);
     await aClient(s, PSN);
-    web = await aClient(s, { redirectUris: ['https://app.example/callback', 'http://127.0.0.1:9999/cb'], scope: 'openid email profile offline_access' });
-    mobile = await aClient(s, { public: true, redirectUri: 'com.example.app:/oauth2redirect', scope: 'openid offline_access' });
-    npsso = await ada.signIn();
-    jwks = createLocalJWKSet(await publishedKeys(s));
+    const web = await aClient(s, { redirectUris: ['https://app.example/callback', 'http://127.0.0.1:9999/cb'], scope: 'openid email profile offline_access' });
+    const mobile = await aClient(s, { public: true, redirectUri: 'com.example.app:/oauth2redirect', scope: 'openid offline_access' });
+    const npsso = await ada.signIn();
+    const jwks = createLocalJWKSet(await publishedKeys(s));
+    return { ada, npsso, jwks, web, mobile };
   });
-  afterAll(() => s.close());
 
   const redirectParams = (location: string | null) => new URLSearchParams(location?.split('?')[1] ?? '');
 
   async function page(params: Record<string, string>, cookie = true) {
-    const res = await fetch(`${endpoint(s, 'authorize')}?${new URLSearchParams(params).toString()}`, { redirect: 'manual', headers: cookie ? { cookie: `npsso=${npsso}` } : {} });
+    const res = await fetch(`${endpoint(f.s, 'authorize')}?${new URLSearchParams(params).toString()}`, { redirect: 'manual', headers: cookie ? { cookie: `npsso=${f.npsso}` } : {} });
     return { status: res.status, location: res.headers.get('location'), type: res.headers.get('content-type'), body: await res.text() };
   }
 
   it('redirects to a registered custom-scheme URI, with the code, the state and the issuer', async () => {
+    const { s, npsso } = f;
     const { status, location } = await authorize(s, npsso, { client_id: PSN.id, redirect_uri: PSN.redirectUri, response_type: 'code', scope: PSN.scope, state: 'st-1' });
     expect(status).toBe(302);
     expect(location!.startsWith(`${PSN.redirectUri}/?code=v3.`)).toBe(true);
@@ -50,6 +44,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('refuses near-miss redirect URIs with an error page and never redirects to them', async () => {
+    const { web } = f;
     const misses = [
       `${web.redirectUri}/`,
       `${web.redirectUri}?x=1`,
@@ -71,6 +66,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('shows an error page for an unknown or missing client, without redirecting', async () => {
+    const { s, npsso, web } = f;
     const unknown = await page({ client_id: 'nobody', redirect_uri: web.redirectUri, response_type: 'code' });
     expect(unknown).toMatchObject({ status: 400, location: null });
     expect(unknown.body).toContain('<h1>Unknown client</h1>');
@@ -86,6 +82,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('sends invalid_scope back to the client, with the state, for a scope the client may not have', async () => {
+    const { s, npsso, web } = f;
     const { status, location } = await authorize(s, npsso, { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid admin', state: 'st-2' });
     expect(status).toBe(302);
     expect(location!.startsWith(`${web.redirectUri}?`)).toBe(true);
@@ -96,12 +93,14 @@ describe('the authorization endpoint', () => {
   });
 
   it('sends unsupported_response_type back for anything but response_type=code', async () => {
+    const { s, npsso, web } = f;
     const { location } = await authorize(s, npsso, { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'token', scope: 'openid', state: 'st-3' });
     expect(redirectParams(location).get('error')).toBe('unsupported_response_type');
     expect(redirectParams(location).get('state')).toBe('st-3');
   });
 
   it('carries the nonce into the ID token and the state back to the client', async () => {
+    const { s, ada, npsso, jwks, web } = f;
     const { location } = await authorize(s, npsso, {
       client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid email', state: 'a b&c=d', nonce: 'n-0S6_WzA2Mj',
     });
@@ -114,6 +113,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('requires PKCE with S256 from a public client and refuses plain', async () => {
+    const { s, npsso, mobile } = f;
     const base = { client_id: mobile.id, redirect_uri: mobile.redirectUri, response_type: 'code', scope: 'openid', state: 'st-4' };
     const none = await authorize(s, npsso, base);
     expect(none.location!.startsWith(`${mobile.redirectUri}?`)).toBe(true);
@@ -133,6 +133,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('gives a refresh token for access_type=offline or scope offline_access, and none otherwise', async () => {
+    const { s, npsso, web } = f;
     const base = { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code' };
     const cases: Array<[Record<string, string>, boolean]> = [
       [{ scope: 'openid', access_type: 'offline' }, true],
@@ -155,6 +156,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('sends a browser without a session to the sign-in page, remembering the request', async () => {
+    const { s, npsso, web } = f;
     const params = { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid', state: 'st-5' };
     for (const cookie of [null, 'x'.repeat(64)]) {
       const { status, location } = await authorize(s, cookie, params);
@@ -171,6 +173,7 @@ describe('the authorization endpoint', () => {
   });
 
   it('answers login_required to the client for prompt=none without a session', async () => {
+    const { s, npsso, web } = f;
     const { status, location } = await authorize(s, null, { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid', state: 'st-6', prompt: 'none' });
     expect(status).toBe(302);
     expect(location!.startsWith(`${web.redirectUri}?`)).toBe(true);

@@ -3,48 +3,46 @@
  * none with PKCE for a public client; every failure is one 401 invalid_client that tells an
  * attacker nothing about which client ids exist. (The limit on wrong secrets: clientAuthLimits.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, basic } from '../test-support/clients.js';
 import { FORM, raw } from '../test-support/http.js';
 import { authorize, codeFrom, pkcePair, tokenRequest } from '../test-support/oauth.js';
 import { endpoint } from '../test-support/paths.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('client authentication', () => {
-  let s: TestServer;
-  let npsso: string;
-  let web: TestClient;
-  let mobile: TestClient;
 
-  beforeAll(async () => {
-    // Many wrong secrets from one address here: the limit on them has its own tests (clientAuthLimits).
-    s = await startTestServer({ config: { clientAuthLockAfter: 1000 } });
-    web = await aClient(s, { scope: 'openid email profile offline_access' });
-    mobile = await aClient(s, { public: true, redirectUri: 'com.example.app:/cb', scope: 'openid offline_access' });
-    npsso = await (await aPerson(s)).signIn();
+  // Many wrong secrets from one address here: the limit on them has its own tests (clientAuthLimits).
+  const f = useServer({ config: { clientAuthLockAfter: 1000 } }, async (s) => {
+    const web = await aClient(s, { scope: 'openid email profile offline_access' });
+    const mobile = await aClient(s, { public: true, redirectUri: 'com.example.app:/cb', scope: 'openid offline_access' });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, web, mobile };
   });
-  afterAll(() => s.close());
 
   async function webCode(): Promise<string> {
-    const { location } = await authorize(s, npsso, { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid', access_type: 'offline' });
+    const { location } = await authorize(f.s, f.npsso, { client_id: f.web.id, redirect_uri: f.web.redirectUri, response_type: 'code', scope: 'openid', access_type: 'offline' });
     return codeFrom(location);
   }
   const wrongSecret = 'wrong-secret-0123456789';
 
   it('authenticates a client by HTTP Basic', async () => {
+    const { s, web } = f;
     const res = await tokenRequest(s, { grant_type: 'authorization_code', code: await webCode(), redirect_uri: web.redirectUri }, web.auth);
     expect(res.status).toBe(200);
     expect(res.body.scope).toBe('openid');
   });
 
   it('authenticates a client by client_id and client_secret in the form', async () => {
+    const { s, web } = f;
     const res = await tokenRequest(s, { grant_type: 'authorization_code', code: await webCode(), redirect_uri: web.redirectUri, client_id: web.id, client_secret: web.secret! });
     expect(res.status).toBe(200);
     expect(res.body.refresh_token).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   it('lets a public client in with PKCE and no secret, and refuses it a secret', async () => {
+    const { s, npsso, mobile } = f;
     const { verifier, challenge } = pkcePair();
     const { location } = await authorize(s, npsso, { client_id: mobile.id, redirect_uri: mobile.redirectUri, response_type: 'code', scope: 'openid', code_challenge: challenge, code_challenge_method: 'S256' });
     const code = codeFrom(location);
@@ -57,6 +55,7 @@ describe('client authentication', () => {
   });
 
   it('answers invalid_client with 401 and WWW-Authenticate for bad Basic credentials', async () => {
+    const { s, web } = f;
     for (const auth of [basic(web.id, wrongSecret), basic('nobody', web.secret!), 'Basic !!!notbase64', 'Basic ' + Buffer.from('no-colon').toString('base64')]) {
       const res = await tokenRequest(s, { grant_type: 'authorization_code', code: 'v3.x' }, auth);
       expect(res.status).toBe(401);
@@ -66,6 +65,7 @@ describe('client authentication', () => {
   });
 
   it('answers invalid_client with 401 for a wrong form secret or no credentials at all', async () => {
+    const { s, web } = f;
     const wrong = await tokenRequest(s, { grant_type: 'authorization_code', code: 'v3.x', client_id: web.id, client_secret: wrongSecret });
     expect(wrong).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
     const none = await tokenRequest(s, { grant_type: 'authorization_code', code: 'v3.x' });
@@ -76,6 +76,7 @@ describe('client authentication', () => {
   });
 
   it('refuses a public client that makes up a secret, and a confidential client without its secret', async () => {
+    const { s, web, mobile } = f;
     const madeUp = 'made-up-secret-0123456789';
     for (const [what, form, auth] of [
       ['public, Basic', {}, basic(mobile.id, madeUp)],
@@ -91,6 +92,7 @@ describe('client authentication', () => {
   });
 
   it('gives a wrong secret and an unknown client id the same answer at token, introspection and revocation', async () => {
+    const { s, web } = f;
     for (const name of ['token', 'introspect', 'revoke'] as const) {
       const body = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'x', token: 'x' }).toString();
       const answers = [];
@@ -109,6 +111,7 @@ describe('client authentication', () => {
   });
 
   it('answers a brute force of secrets the same way for a real and an unknown client id', async () => {
+    const { s, web } = f;
     const seen = new Set<string>();
     for (let i = 0; i < 10; i++) {
       for (const id of [web.id, `guess-${i}`]) {

@@ -3,12 +3,12 @@
  * server run argon2 for wrong secrets without end. Failures are counted per address (so an
  * attacker cannot lock a real client out everywhere) and refused with 429 past the limit.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aClient, basic } from '../test-support/clients.js';
 import { FORM, raw, type Answer } from '../test-support/http.js';
 import { endpoint } from '../test-support/paths.js';
-import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServersSharingRedis } from '../test-support/redis.js';
+import { useServer, type TestServer } from '../test-support/server.js';
 
 const LOCK = 4;
 const SECRET = 'the-right-client-secret-0123';
@@ -37,14 +37,10 @@ function expectLocked(res: Answer) {
 }
 
 describe('attacks on client authentication (one process)', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer({ config: { clientAuthLockAfter: LOCK } });
-    await aClient(s, CLIENT);
-  });
-  afterAll(() => s?.close());
+  const f = useServer({ config: { clientAuthLockAfter: LOCK } }, async (s) => ({ bot: await aClient(s, CLIENT) }));
 
   it('refuses one address after the limit of wrong secrets, the right secret included, and leaves other addresses alone', async () => {
+    const { s } = f;
     const attacker = '127.0.20.1';
     for (let i = 0; i < LOCK; i++) {
       const res = await authenticate(s, attacker, { basic: ['bot', `guess-${i}-0123456789`] }, { 'x-forwarded-for': `203.0.113.${i}` });
@@ -60,12 +56,14 @@ describe('attacks on client authentication (one process)', () => {
   });
 
   it('counts wrong secrets for client ids that do not exist (each one costs an argon2 check)', async () => {
+    const { s } = f;
     const sprayer = '127.0.21.1';
     for (let i = 0; i < LOCK; i++) expect((await authenticate(s, sprayer, { basic: [`nobody-${i}`, 'whatever-0123456789'] })).status).toBe(401);
     expectLocked(await authenticate(s, sprayer, { basic: ['nobody-else', 'whatever-0123456789'] }));
   });
 
   it('checks no more secrets than the limit when 30 guesses arrive at once', async () => {
+    const { s } = f;
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => authenticate(s, '127.0.22.1', { basic: ['bot', `parallel-${i}-0123456789`] })));
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses.filter((x) => x === 401)).toHaveLength(LOCK);
@@ -73,6 +71,7 @@ describe('attacks on client authentication (one process)', () => {
   });
 
   it('does not count right secrets: a working client keeps working next to its own few mistakes', async () => {
+    const { s } = f;
     const app = '127.0.23.1';
     for (let i = 0; i < LOCK - 1; i++) expect((await authenticate(s, app, { basic: ['bot', `typo-${i}-0123456789`] })).status).toBe(401);
     for (let i = 0; i < 3 * LOCK; i++) expect((await authenticate(s, app, { basic: ['bot', SECRET] })).status).toBe(200);
@@ -82,6 +81,7 @@ describe('attacks on client authentication (one process)', () => {
   });
 
   it('applies to the token endpoint too, where a client library sees 429 with Retry-After', async () => {
+    const { s } = f;
     const token = (secret: string) => authenticate(s, '127.0.24.1', { basic: ['bot', secret] }, {}, 'refresh_token');
     for (let i = 0; i < LOCK; i++) expect((await token(`token-guess-${i}-0123456789`)).status).toBe(401);
     expectLocked(await token('token-guess-last-0123456789'));
@@ -89,21 +89,10 @@ describe('attacks on client authentication (one process)', () => {
 });
 
 describe('attacks on client authentication (two processes sharing Redis)', () => {
-  let r: RedisSandbox;
-  let a: TestServer;
-  let b: TestServer;
-  beforeAll(async () => {
-    r = await openRedisSandbox();
-    const config = { ...r.config, clientAuthLockAfter: LOCK };
-    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-    await aClient([a, b], CLIENT);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await r?.drop();
-  });
+  const f = useServersSharingRedis({ clientAuthLockAfter: LOCK }, async (servers) => ({ bot: await aClient(servers, CLIENT) }));
 
   it('locks an address that spreads its guesses over both processes', async () => {
+    const { a, b, r } = f;
     const attacker = '127.0.25.1';
     for (let i = 0; i < LOCK; i++) expect((await authenticate(i % 2 ? a : b, attacker, { basic: ['bot', `spread-${i}-0123456789`] })).status).toBe(401);
     expectLocked(await authenticate(a, attacker, { basic: ['bot', 'spread-a-0123456789'] }));

@@ -2,38 +2,32 @@
  * The authorization_code grant: a code is good once, for 60 seconds, for the client it was
  * issued to, with the redirect URI and the PKCE verifier of its authorization request.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, REDIRECT } from '../test-support/clients.js';
 import { frozenClock, SECOND } from '../test-support/clock.js';
 import { introspect, userinfo } from '../test-support/endpoints.js';
 import { authorize, codeFrom, pkcePair, refresh, tokenRequest } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the authorization_code grant', () => {
   const clock = frozenClock(Date.UTC(2031, 5, 1, 12));
-  let s: TestServer;
-  let npsso: string;
-  let app: TestClient;
-  let other: TestClient;
-  let pub: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    app = await aClient(s);
-    other = await aClient(s, { scope: 'openid' });
-    pub = await aClient(s, { public: true });
-    npsso = await (await aPerson(s)).signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const app = await aClient(s);
+    const other = await aClient(s, { scope: 'openid' });
+    const pub = await aClient(s, { public: true });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, app, other, pub };
   });
-  afterAll(() => s.close());
 
   async function code(params: Record<string, string> = {}): Promise<string> {
-    const { location } = await authorize(s, npsso, { client_id: app.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email', access_type: 'offline', ...params });
+    const { location } = await authorize(f.s, f.npsso, { client_id: f.app.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid email', access_type: 'offline', ...params });
     return codeFrom(location);
   }
-  const exchange = (c: string, extra: Record<string, string> = {}) => tokenRequest(s, { grant_type: 'authorization_code', code: c, redirect_uri: REDIRECT, ...extra }, app.auth);
+  const exchange = (c: string, extra: Record<string, string> = {}) => tokenRequest(f.s, { grant_type: 'authorization_code', code: c, redirect_uri: REDIRECT, ...extra }, f.app.auth);
 
   it('refuses a reused code and revokes the access and refresh tokens of its first use', async () => {
+    const { s, app } = f;
     const c = await code();
     const first = await exchange(c);
     expect(first.status).toBe(200);
@@ -60,6 +54,7 @@ describe('the authorization_code grant', () => {
   });
 
   it('refuses a code issued to another client as an invalid one, and issues that client nothing', async () => {
+    const { s, other, pub } = f;
     const res = await tokenRequest(s, { grant_type: 'authorization_code', code: await code(), redirect_uri: REDIRECT }, other.auth);
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant', error_description: 'the authorization code is invalid' } });
     // Even with the right PKCE verifier, to a confidential or a public client.
@@ -72,12 +67,14 @@ describe('the authorization_code grant', () => {
   });
 
   it('refuses a code exchange without redirect_uri when the authorization request had one (RFC 6749 4.1.3)', async () => {
+    const { s, app } = f;
     const res = await tokenRequest(s, { grant_type: 'authorization_code', code: await code() }, app.auth);
     expect(res).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     expect(res.body.error_description).toMatch(/redirect_uri is required/);
   });
 
   it('lets the token request leave redirect_uri out when the authorization request did too', async () => {
+    const { s, npsso, app } = f;
     const { location } = await authorize(s, npsso, { client_id: app.id, response_type: 'code', scope: 'openid' });
     expect(location?.startsWith(`${REDIRECT}?code=`)).toBe(true);
     const res = await tokenRequest(s, { grant_type: 'authorization_code', code: codeFrom(location) }, app.auth);

@@ -3,29 +3,25 @@
  * redirect come from the configuration, never from Host or X-Forwarded-Host, and no CORS
  * header lets a foreign origin read the npsso, tokens or user info.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../test-support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { addresses, Browser } from '../test-support/browser.js';
 import { aClient } from '../test-support/clients.js';
 import { raw } from '../test-support/http.js';
 import { endpoint, METADATA_PATHS, PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('Host header poisoning and cross-origin reads', () => {
-  let s: TestServer;
-  let ada: Person;
-  /** Each test plays its own machine, so failed attempts of one never throttle another. */
-  let nextAddress = 10;
-  const address = () => `127.0.4.${nextAddress++}`;
+  const address = addresses();
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s, { name: 'Ada' });
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada' });
     await aClient(s, { id: 'web', redirectUris: ['https://good.example/cb', 'https://good.example/cb2'], scope: 'openid email' });
+    return { ada };
   });
-  afterAll(() => s.close());
 
   it('takes the issuer and every redirect from its configuration, never from Host or X-Forwarded-Host', async () => {
+    const { s, ada } = f;
     const forged = { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' };
     for (const path of METADATA_PATHS) {
       const res = await raw(s.url + path, { headers: forged });
@@ -43,6 +39,7 @@ describe('Host header poisoning and cross-origin reads', () => {
   });
 
   it('grants no cross-origin read of the npsso, tokens or user info (no CORS headers for a foreign Origin)', async () => {
+    const { s, ada } = f;
     const browser = await Browser.signedIn(s, ada, { from: address() });
     const origin = { origin: 'https://evil.example' };
     const answers = [

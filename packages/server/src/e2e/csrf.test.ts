@@ -3,37 +3,30 @@
  * all grants) refuses a missing, wrong or foreign CSRF token, and the CSRF cookie is safe.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../test-support/browser.js';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { addresses, Browser } from '../test-support/browser.js';
+import { aClient } from '../test-support/clients.js';
 import { raw, setCookieLine } from '../test-support/http.js';
 import { refresh, signInTokens } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('cross-site request forgery', () => {
-  let s: TestServer;
-  let ada: Person;
-  let eve: Person;
-  let app: TestClient;
-  /** Each test plays its own machine, so failed attempts of one never throttle another. */
-  let nextAddress = 10;
-  const address = () => `127.0.4.${nextAddress++}`;
+  const address = addresses();
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s, { name: 'Ada' });
-    eve = await aPerson(s, { name: 'Eve' });
-    app = await aClient(s);
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada' });
+    const eve = await aPerson(s, { name: 'Eve' });
+    const app = await aClient(s);
+    return { ada, eve, app };
   });
-  afterAll(() => s.close());
 
   /** A victim signed in with a live grant, plus a refresh token to check the grant still works. */
   async function victim() {
-    const browser = await Browser.signedIn(s, ada, { from: address() });
-    const tokens = await signInTokens(s, browser.npsso!, app);
-    const attacker = new Browser(s, { from: address() });
+    const browser = await Browser.signedIn(f.s, f.ada, { from: address() });
+    const tokens = await signInTokens(f.s, browser.npsso!, f.app);
+    const attacker = new Browser(f.s, { from: address() });
     const attackerToken = await attacker.csrf('/signin');
     return { browser, tokens, attackerToken };
   }
@@ -48,6 +41,7 @@ describe('cross-site request forgery', () => {
   ];
 
   it('refuses a sign-in without, with a wrong, or with another browser’s CSRF token (login CSRF)', async () => {
+    const { s, eve } = f;
     const attacker = new Browser(s, { from: address() });
     const token = await attacker.csrf('/signin');
     const victimBrowser = new Browser(s, { from: address() });
@@ -72,6 +66,7 @@ describe('cross-site request forgery', () => {
   });
 
   it('refuses a forged revoke of one grant or of all grants on the account page, and the grant keeps working', async () => {
+    const { s, app } = f;
     const { browser, tokens, attackerToken } = await victim();
     const account = await browser.get('/account');
     const grantId = /data-grant="([^"]+)"/.exec(account.body)?.[1];
@@ -87,6 +82,7 @@ describe('cross-site request forgery', () => {
   });
 
   it('sets the CSRF cookie HttpOnly and SameSite, and its form token is not the cookie value', async () => {
+    const { s } = f;
     const browser = new Browser(s, { from: address() });
     const page = await browser.get('/signin');
     const line = setCookieLine(page, 'kt_csrf')!;

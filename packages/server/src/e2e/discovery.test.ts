@@ -3,9 +3,9 @@
  * other tests read the paths from the server's `PATHS`; this one holds them to the literal
  * strings the outside world (psn-api, PlayStation's apps) depends on.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PATHS } from '../test-support/paths.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 const CONTRACT = {
   authorize: '/api/authz/v3/oauth/authorize',
@@ -18,17 +18,14 @@ const CONTRACT = {
 };
 
 describe('server metadata and the contract paths', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(() => s.close());
+  const f = useServer({});
 
   it('keeps the endpoints at the paths DESIGN.md promises', () => {
     expect(PATHS).toMatchObject(CONTRACT);
   });
 
   it('advertises every endpoint at its contract path, and the client authentication methods of revocation and introspection, in both metadata documents', async () => {
+    const { s } = f;
     for (const path of ['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server']) {
       const meta = (await (await fetch(`${s.url}${path}`)).json()) as Record<string, unknown>;
       expect(meta).toMatchObject({
@@ -46,6 +43,7 @@ describe('server metadata and the contract paths', () => {
   });
 
   it('answers at the contract paths themselves', async () => {
+    const { s } = f;
     const jwks = await fetch(`${s.url}${CONTRACT.jwks}`);
     expect(jwks.status).toBe(200);
     expect(((await jwks.json()) as { keys: unknown[] }).keys).toHaveLength(1);

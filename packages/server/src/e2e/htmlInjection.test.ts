@@ -3,14 +3,14 @@
  * parameters and cookies must come out escaped, and every HTML page (success, error, 404)
  * must forbid inline script (CSP) and framing (X-Frame-Options, frame-ancestors).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
-import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { aClient, REDIRECT } from '../test-support/clients.js';
 import { csrfFrom, raw, type Answer } from '../test-support/http.js';
 import { signInTokens } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
 import { aPerson, PASSWORD } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 const SCRIPT = '<script>alert(1)</script>';
 const ATTR = '"onmouseover="alert(1)" x="';
 const PAYLOADS = [SCRIPT, ATTR, "'><img src=x onerror=alert(1)>", '`${alert(1)}`', '</title><svg onload=alert(1)>'];
@@ -40,23 +40,19 @@ function expectHardened(what: string, page: Answer) {
 }
 
 describe('attacks on the rendered pages', () => {
-  let s: TestServer;
-  let app: TestClient;
-  let html: TestClient;
-  let evil: Browser;
 
-  beforeAll(async () => {
-    s = await startTestServer();
+  const f = useServer({}, async (s) => {
     // Markup in the person's name and email, and in a client's display name.
     const scripted = await aPerson(s, { email: `${SCRIPT}@evil.example`, name: `${SCRIPT}${ATTR}` });
     await aPerson(s, { email: '"onmouseover=alert(1)"@evil.example', name: ATTR });
-    app = await aClient(s, { id: 'app' });
-    html = await aClient(s, { name: `<b>App</b>${SCRIPT}${ATTR}` });
-    evil = await Browser.signedIn(s, scripted, { from: '127.0.5.1' });
+    const app = await aClient(s, { id: 'app' });
+    const html = await aClient(s, { name: `<b>App</b>${SCRIPT}${ATTR}` });
+    const evil = await Browser.signedIn(s, scripted, { from: '127.0.5.1' });
+    return { app, html, evil };
   });
-  afterAll(() => s.close());
 
   it('escapes a name and email with <script> and attribute breakers on the home and account pages', async () => {
+    const { s, app, evil } = f;
     await signInTokens(s, evil.npsso!, app);
     for (const path of ['/', '/account']) {
       const page = await evil.get(path);
@@ -71,6 +67,7 @@ describe('attacks on the rendered pages', () => {
   });
 
   it('escapes a client name with HTML in the session list and in the revoke confirmation', async () => {
+    const { s, html, evil } = f;
     await signInTokens(s, evil.npsso!, html);
     const account = await evil.get('/account');
     expectNoInjection(account);
@@ -84,6 +81,7 @@ describe('attacks on the rendered pages', () => {
   });
 
   it('escapes a forged confirmation cookie and the email echoed on a failed sign-in', async () => {
+    const { s, evil } = f;
     const planted = await evil.get('/account', { cookie: `${evil.cookieHeader()}; kt_notice=${encodeURIComponent(`revoked:${SCRIPT}`)}` });
     expectNoInjection(planted);
     const browser = new Browser(s, { from: '127.0.5.3' });
@@ -95,6 +93,7 @@ describe('attacks on the rendered pages', () => {
   });
 
   it('echoes no state, error_description or parameter unescaped on any authorize error page', async () => {
+    const { s, app, evil } = f;
     const queries: Array<Record<string, string>> = [
       { client_id: SCRIPT, redirect_uri: SCRIPT, state: SCRIPT },
       { client_id: 'app', redirect_uri: `https://x.example/${SCRIPT}`, state: ATTR, error_description: SCRIPT },
@@ -119,6 +118,7 @@ describe('attacks on the rendered pages', () => {
   });
 
   it('sends CSP without inline script and anti-framing headers on every HTML page, errors and 404 included', async () => {
+    const { s, evil } = f;
     const visitor = new Browser(s, { from: '127.0.5.5' });
     const form = await visitor.get('/signin');
     const pages: Array<[string, Answer]> = [

@@ -1,30 +1,24 @@
 /** Token introspection (RFC 7662): what it says about live tokens, and that it says only active:false about any other. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, basic } from '../test-support/clients.js';
 import { frozenClock, HOUR } from '../test-support/clock.js';
 import { introspect, postForm, revoke, verifyJwt } from '../test-support/endpoints.js';
 import { signInTokens } from '../test-support/oauth.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('introspection (RFC 7662)', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let ada: Person;
-  let npsso: string;
-  let app: TestClient;
-  let other: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    ada = await aPerson(s, { name: 'Ada Lovelace' });
-    app = await aClient(s);
-    other = await aClient(s);
-    npsso = await ada.signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada Lovelace' });
+    const app = await aClient(s);
+    const other = await aClient(s);
+    const npsso = await ada.signIn();
+    return { ada, npsso, app, other };
   });
-  afterAll(() => s.close());
 
   it('describes a live access token with its claims', async () => {
+    const { s, ada, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     const claims = await verifyJwt(s, t.access_token, 'at+jwt', clock.date());
     expect(await introspect(s, app, t.access_token)).toEqual({
@@ -43,6 +37,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it('describes a live refresh token until its grant ends', async () => {
+    const { s, ada, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     const answer = await introspect(s, app, t.refresh_token, { token_type_hint: 'refresh_token' });
     expect(answer).toMatchObject({ active: true, scope: 'openid profile email', client_id: app.id, sub: ada.id, iss: s.issuer });
@@ -53,6 +48,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it('says only active:false for unknown, malformed, expired and foreign tokens', async () => {
+    const { s, npsso, app, other } = f;
     const t = await signInTokens(s, npsso, app);
     expect(await introspect(s, app, 'no-such-token')).toEqual({ active: false });
     expect(await introspect(s, app, 'a.b.c')).toEqual({ active: false });
@@ -65,6 +61,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it('refuses callers that do not authenticate as a client with 401 invalid_client', async () => {
+    const { s, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     for (const [form, auth] of [
       [{ token: t.access_token }, undefined],
@@ -81,6 +78,7 @@ describe('introspection (RFC 7662)', () => {
   });
 
   it('answers 400 invalid_request without a token', async () => {
+    const { s, app } = f;
     const res = await postForm(s, 'introspect', {}, app.auth);
     expect(res.status).toBe(400);
     expect(JSON.parse(res.text)).toMatchObject({ error: 'invalid_request' });

@@ -5,30 +5,26 @@
  */
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JWK } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SigningAlg } from '../config.js';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { aClient } from '../test-support/clients.js';
 import { jwks } from '../test-support/endpoints.js';
 import { authorize, codeFrom, tokenRequest } from '../test-support/oauth.js';
 import { METADATA_PATHS } from '../test-support/paths.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 for (const alg of ['RS256', 'ES256', 'EdDSA'] as SigningAlg[]) {
   describe(`tokens signed with ${alg}`, () => {
-    let s: TestServer;
-    let ada: Person;
-    let npsso: string;
-    let web: TestClient;
-    beforeAll(async () => {
-      s = await startTestServer({ config: { signingAlg: alg } });
-      ada = await aPerson(s, { name: 'Ada Lovelace' });
-      web = await aClient(s, { scope: 'openid email profile offline_access' });
-      npsso = await ada.signIn();
+    const f = useServer({ config: { signingAlg: alg } }, async (s) => {
+      const ada = await aPerson(s, { name: 'Ada Lovelace' });
+      const web = await aClient(s, { scope: 'openid email profile offline_access' });
+      const npsso = await ada.signIn();
+      return { ada, npsso, web };
     });
-    afterAll(() => s.close());
 
     it('publishes the key with its alg and signs ID and access tokens that verify against the JWKS', async () => {
+      const { s, ada, npsso, web } = f;
       const jwksBody = await jwks(s);
       expect(jwksBody.keys).toHaveLength(1);
       const [key] = jwksBody.keys;
@@ -80,13 +76,10 @@ for (const alg of ['RS256', 'ES256', 'EdDSA'] as SigningAlg[]) {
 }
 
 describe('the published keys', () => {
-  let s: TestServer;
-  beforeAll(async () => {
-    s = await startTestServer();
-  });
-  afterAll(() => s.close());
+  const f = useServer({});
 
   it('publishes no private key material in the JWKS or the discovery documents', async () => {
+    const { s } = f;
     for (const alg of ['RS256', 'ES256', 'EdDSA'] as const) await s.kt.keys.rotate(alg);
     const published = (await jwks(s)) as { keys: JWK[] };
     expect(published.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'EdDSA', 'RS256', 'RS256']);

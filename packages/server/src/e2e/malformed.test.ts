@@ -4,13 +4,13 @@
  * empty and 1 MB bodies, broken Basic headers and cookies. Every answer must be a 4xx (or a
  * normal answer), JSON on API paths, and never show a stack frame or SQL.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aClient, type TestClient } from '../test-support/clients.js';
 import { testBackends } from '../test-support/databases.js';
 import { cookieValue, csrfFrom, raw } from '../test-support/http.js';
 import { METADATA_PATHS, OAUTH_BASE, PATHS } from '../test-support/paths.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 interface Junk {
   name: string;
@@ -156,22 +156,18 @@ const STACK = /\bat .+:\d+:\d+|\n\s+at /;
 
 for (const backend of testBackends()) {
   describe(`junk at every endpoint (${backend})`, () => {
-    let s: TestServer;
-    let cookies: string;
-    let csrf: string;
-    let web: TestClient;
-    beforeAll(async () => {
-      s = await startTestServer({ backend });
-      web = await aClient(s, { redirectUri: 'https://app.example/cb', scope: 'openid email offline_access' });
+    const f = useServer({ backend }, async (s) => {
+      const web = await aClient(s, { redirectUri: 'https://app.example/cb', scope: 'openid email offline_access' });
       const npsso = await (await aPerson(s)).signIn();
       const form = await raw(`${s.url}/signin`);
       const seed = cookieValue(form.headers['set-cookie'] ?? [], 'kt_csrf')!;
-      cookies = `npsso=${npsso}; kt_csrf=${seed}`;
-      csrf = csrfFrom(form.body)!;
+      const cookies = `npsso=${npsso}; kt_csrf=${seed}`;
+      const csrf = csrfFrom(form.body)!;
+      return { cookies, csrf, web };
     });
-    afterAll(() => s?.close());
 
     it('answers every malformed request with a 4xx that shows no stack frame or SQL, JSON on API paths', async () => {
+      const { s, cookies, csrf, web } = f;
       const failures: string[] = [];
       for (const junk of junkTable(csrf, web)) {
         let res: Answer;

@@ -3,34 +3,29 @@
  * endpoint (redirect_uri), the browser is never sent off-site, and a state with CR/LF cannot
  * split the answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../test-support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { addresses, Browser } from '../test-support/browser.js';
 import { aClient } from '../test-support/clients.js';
 import { type Answer } from '../test-support/http.js';
 import { PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('open redirects', () => {
-  let s: TestServer;
-  let ada: Person;
-  let origin: string;
-  /** Each test plays its own machine, so failed attempts of one never throttle another. */
-  let nextAddress = 10;
-  const address = () => `127.0.4.${nextAddress++}`;
+  const address = addresses();
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s, { name: 'Ada' });
-    origin = new URL(s.url).origin;
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada' });
+    const origin = new URL(s.url).origin;
     await aClient(s, { id: 'web', redirectUris: ['https://good.example/cb', 'https://good.example/cb2'], scope: 'openid email' });
+    return { ada, origin };
   });
-  afterAll(() => s.close());
 
   /** Where a browser goes with this Location header, as an origin. */
-  const landsOn = (a: Answer) => new URL(String(a.headers.location), s.url).origin;
+  const landsOn = (a: Answer) => new URL(String(a.headers.location), f.s.url).origin;
 
   it('never sends the browser off-site after sign-in, whatever return_to says', async () => {
+    const { s, ada, origin } = f;
     const evil = ['//evil.example', '//evil.example/x', '/\\evil.example', '\\\\evil.example', 'https://evil.example', 'http:evil.example', 'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' //evil.example', '/%2F%2Fevil.example', '/%5Cevil.example', '/..//evil.example', '/\t/evil.example', 'data:text/html,<script>alert(1)</script>'];
     const browser = new Browser(s, { from: address() });
     for (const returnTo of evil) {
@@ -45,6 +40,7 @@ describe('open redirects', () => {
   });
 
   it('never redirects to a redirect_uri that is not registered exactly, even for a signed-in person', async () => {
+    const { s, ada } = f;
     const browser = await Browser.signedIn(s, ada, { from: address() });
     const misses = [
       'https://GOOD.example/cb',
@@ -82,6 +78,7 @@ describe('open redirects', () => {
   });
 
   it('encodes CR/LF in state into the Location header instead of splitting the response', async () => {
+    const { s, ada } = f;
     const browser = await Browser.signedIn(s, ada, { from: address() });
     const state = 'x\r\nSet-Cookie: pwned=1\r\n\r\n<script>alert(1)</script>';
     const query = new URLSearchParams({ client_id: 'web', redirect_uri: 'https://good.example/cb', response_type: 'code', scope: 'openid', state });

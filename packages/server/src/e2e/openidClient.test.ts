@@ -3,36 +3,28 @@
  * flow with PKCE and ID token validation, and every lifecycle endpoint, rotation included.
  */
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
 import { frozenClock, SECOND } from '../test-support/clock.js';
 import { PATHS } from '../test-support/paths.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 const SCOPE = 'openid profile email offline_access';
 
 describe('the certified relying party openid-client against Keyturn', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let ada: Person;
-  let userId: string;
-  let npsso: string;
-  let rp: TestClient;
-  let spa: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    ada = await aPerson(s, { name: 'Ada Lovelace' });
-    userId = ada.id;
-    rp = await aClient(s);
-    spa = await aClient(s, { public: true });
-    npsso = await ada.signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada Lovelace' });
+    const userId = ada.id;
+    const rp = await aClient(s);
+    const spa = await aClient(s, { public: true });
+    const npsso = await ada.signIn();
+    return { ada, userId, npsso, rp, spa };
   });
-  afterAll(() => s.close());
 
   const discover = ({ id, secret }: TestClient) =>
-    oidc.discovery(new URL(s.url), id, secret ?? { token_endpoint_auth_method: 'none' }, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+    oidc.discovery(new URL(f.s.url), id, secret ?? { token_endpoint_auth_method: 'none' }, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
       execute: [oidc.allowInsecureRequests],
     });
 
@@ -45,7 +37,7 @@ describe('the certified relying party openid-client against Keyturn', () => {
       redirect_uri: REDIRECT, scope: SCOPE, nonce, state,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     });
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: `npsso=${npsso}` } });
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: `npsso=${f.npsso}` } });
     expect(res.status).toBe(302);
     const callback = new URL(res.headers.get('location')!);
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
@@ -53,6 +45,7 @@ describe('the certified relying party openid-client against Keyturn', () => {
   }
 
   it('discovers the server, completes the code flow with PKCE and ID token validation, and uses every lifecycle endpoint', async () => {
+    const { s, ada, userId, rp } = f;
     const config = await discover(rp);
     const meta = config.serverMetadata();
     expect(meta.issuer).toBe(s.issuer);
@@ -81,6 +74,7 @@ describe('the certified relying party openid-client against Keyturn', () => {
   });
 
   it('shows rotation to a public client: the retry window returns the same successor, a late reuse revokes the family', async () => {
+    const { userId, spa } = f;
     const config = await discover(spa);
     const { tokens } = await codeFlow(config);
     const first = tokens.refresh_token!;

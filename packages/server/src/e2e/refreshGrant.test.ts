@@ -5,36 +5,29 @@
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient } from '../test-support/clients.js';
 import { DAY, frozenClock, HOUR } from '../test-support/clock.js';
 import { introspect, revoke, verifyJwt } from '../test-support/endpoints.js';
 import { refresh, signInTokens } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 const sha256 = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');
 
 describe('the refresh_token grant', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let npsso: string;
-  let reuser: TestClient;
-  let other: TestClient;
-  let rotator: TestClient;
-  let publicApp: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    reuser = await aClient(s, { id: 'reuser' });
-    other = await aClient(s);
-    rotator = await aClient(s, { id: 'rotator', policy: 'rotate' });
-    publicApp = await aClient(s, { public: true });
-    npsso = await (await aPerson(s, { name: 'Ada Lovelace' })).signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const reuser = await aClient(s, { id: 'reuser' });
+    const other = await aClient(s);
+    const rotator = await aClient(s, { id: 'rotator', policy: 'rotate' });
+    const publicApp = await aClient(s, { public: true });
+    const npsso = await (await aPerson(s, { name: 'Ada Lovelace' })).signIn();
+    return { npsso, reuser, other, rotator, publicApp };
   });
-  afterAll(() => s.close());
 
   it('gives a confidential client the reuse policy by default: the same refresh token back, new access and ID tokens, expiry counting down', async () => {
+    const { s, npsso, reuser } = f;
     expect((await s.kt.repo.getClient(reuser.id))!.refreshPolicy).toBe('reuse');
     const first = await signInTokens(s, npsso, reuser);
     expect(first.refresh_token_expires_in).toBe(60 * 86_400);
@@ -52,6 +45,7 @@ describe('the refresh_token grant', () => {
   });
 
   it("refuses a refresh token issued to another client exactly as an unknown one, and the owner's token keeps working, rotating or not", async () => {
+    const { s, npsso, reuser, other, rotator, publicApp } = f;
     for (const owner of [reuser, rotator, publicApp]) {
       const tokens = await signInTokens(s, npsso, owner);
       for (const thief of [reuser, other, publicApp].filter((c) => c !== owner)) {
@@ -74,6 +68,7 @@ describe('the refresh_token grant', () => {
   });
 
   it('stores only hashes of refresh tokens, never a raw token (regression guard for plaintext storage)', async () => {
+    const { s, npsso, rotator } = f;
     const first = await signInTokens(s, npsso, rotator);
     const second = await refresh(s, rotator, first.refresh_token);
     const successor = second.body.refresh_token as string;
@@ -108,6 +103,7 @@ describe('the refresh_token grant', () => {
   });
 
   it('ends a reuse-policy token at its absolute lifetime', async () => {
+    const { s, npsso } = f;
     const short = await aClient(s, { refreshTtlSec: 600 });
     const first = await signInTokens(s, npsso, short);
     clock.advance(599_000);
@@ -119,6 +115,7 @@ describe('the refresh_token grant', () => {
   });
 
   it('ends a token left unused longer than the idle lifetime, and keeps one used in time working', async () => {
+    const { s, npsso } = f;
     const idle = await aClient(s, { policy: 'rotate', refreshIdleTtlSec: 600 });
     const first = await signInTokens(s, npsso, idle);
     let token = first.refresh_token;
@@ -134,6 +131,7 @@ describe('the refresh_token grant', () => {
   });
 
   it('lets scope narrow on refresh but never widen', async () => {
+    const { s, npsso, reuser } = f;
     const first = await signInTokens(s, npsso, reuser, { scope: 'openid email' });
     expect(first.scope).toBe('openid email');
     const narrowed = await refresh(s, reuser, first.refresh_token, { scope: 'openid' });
@@ -147,6 +145,7 @@ describe('the refresh_token grant', () => {
   });
 
   it('issues ID tokens on refresh with the original sub, aud, auth_time and iss, and no stale nonce (OIDC Core 12.2)', async () => {
+    const { s, npsso, rotator } = f;
     const first = await signInTokens(s, npsso, rotator, { nonce: 'n-0S6_WzA2Mj' });
     const original = await verifyJwt(s, first.id_token!, 'JWT', clock.date());
     expect(original.nonce).toBe('n-0S6_WzA2Mj');

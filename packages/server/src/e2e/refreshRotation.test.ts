@@ -4,32 +4,27 @@
  * presented later is theft and ends the whole family; the family keeps its absolute end.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient } from '../test-support/clients.js';
 import { frozenClock, SECOND } from '../test-support/clock.js';
 import { introspect, verifyJwt } from '../test-support/endpoints.js';
 import { refresh, signInTokens } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 const sha256 = (v: string) => createHash('sha256').update(v, 'utf8').digest('hex');
 
 describe('refresh token rotation', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let npsso: string;
-  let rotator: TestClient;
-  let publicApp: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    rotator = await aClient(s, { policy: 'rotate' });
-    publicApp = await aClient(s, { public: true });
-    npsso = await (await aPerson(s)).signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const rotator = await aClient(s, { policy: 'rotate' });
+    const publicApp = await aClient(s, { public: true });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, rotator, publicApp };
   });
-  afterAll(() => s.close());
 
   it('forces rotate on public clients: every refresh returns a new token and spends the old one', async () => {
+    const { s, npsso, publicApp } = f;
     expect((await s.kt.repo.getClient(publicApp.id))!.refreshPolicy).toBe('rotate');
     const first = await signInTokens(s, npsso, publicApp);
     const second = await refresh(s, publicApp, first.refresh_token);
@@ -44,6 +39,7 @@ describe('refresh token rotation', () => {
   });
 
   it('answers a retry of the just-spent token inside the window with the same successor and a fresh access token', async () => {
+    const { s, npsso, rotator } = f;
     const first = await signInTokens(s, npsso, rotator);
     const second = await refresh(s, rotator, first.refresh_token);
     clock.advance(9 * SECOND);
@@ -58,6 +54,7 @@ describe('refresh token rotation', () => {
   });
 
   it('treats a spent token presented after the retry window as theft and revokes the whole family, successor included', async () => {
+    const { s, npsso, rotator } = f;
     const first = await signInTokens(s, npsso, rotator);
     const second = await refresh(s, rotator, first.refresh_token);
     clock.advance(10 * SECOND + 1);
@@ -71,6 +68,7 @@ describe('refresh token rotation', () => {
   });
 
   it('treats a spent token presented after its successor was used as theft, even inside the window', async () => {
+    const { s, npsso, rotator } = f;
     const first = await signInTokens(s, npsso, rotator);
     const second = await refresh(s, rotator, first.refresh_token);
     const third = await refresh(s, rotator, second.body.refresh_token as string);
@@ -82,6 +80,7 @@ describe('refresh token rotation', () => {
   });
 
   it('keeps the absolute lifetime across rotations: refresh_token_expires_in counts down and the family ends on time', async () => {
+    const { s, npsso } = f;
     const short = await aClient(s, { policy: 'rotate', refreshTtlSec: 1000 });
     const first = await signInTokens(s, npsso, short);
     expect(first.refresh_token_expires_in).toBe(1000);
@@ -105,21 +104,18 @@ describe('refresh token rotation', () => {
 
 describe('the retry window is configurable', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let client: TestClient;
-  let npsso: string;
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now, env: { KEYTURN_ROTATION_RETRY_WINDOW: '2' } });
-    client = await aClient(s, { public: true });
-    npsso = await (await aPerson(s)).signIn();
+  const f = useServer({ now: clock.now, env: { KEYTURN_ROTATION_RETRY_WINDOW: '2' } }, async (s) => {
+    const client = await aClient(s, { public: true });
+    const npsso = await (await aPerson(s)).signIn();
+    return { client, npsso };
   });
-  afterAll(() => s.close());
 
   it('reads KEYTURN_ROTATION_RETRY_WINDOW into config.rotationRetryWindowSec', () => {
-    expect(s.kt.config.rotationRetryWindowSec).toBe(2);
+    expect(f.s.kt.config.rotationRetryWindowSec).toBe(2);
   });
 
   it('answers a retry 2 s later with the successor and one 3 s later with theft', async () => {
+    const { s, client, npsso } = f;
     const a = await signInTokens(s, npsso, client);
     const a2 = await refresh(s, client, a.refresh_token);
     clock.advance(2 * SECOND);

@@ -3,33 +3,26 @@
  * itself; any token, known or not, answers 200, but only its own client can revoke it; and
  * removing a client ends every token it held.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { removeClient } from '../domain/clients.js';
-import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { aClient, basic } from '../test-support/clients.js';
 import { frozenClock } from '../test-support/clock.js';
 import { introspect, postForm, revoke, userinfo, verifyJwt } from '../test-support/endpoints.js';
 import { refresh, signInTokens } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('revocation (RFC 7009)', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let npsso: string;
-  let app: TestClient;
-  let other: TestClient;
-  let pub: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    app = await aClient(s);
-    other = await aClient(s);
-    pub = await aClient(s, { public: true });
-    npsso = await (await aPerson(s)).signIn();
-  });
-  afterAll(() => s.close());
+  const f = useServer({ now: clock.now }, async (s) => ({
+    app: await aClient(s),
+    other: await aClient(s),
+    pub: await aClient(s, { public: true }),
+    npsso: await (await aPerson(s)).signIn(),
+  }));
 
   it('ends the whole family when a refresh token is revoked: refresh, its access tokens, userinfo', async () => {
+    const { s, app, npsso } = f;
     const t = await signInTokens(s, npsso, app);
     const refreshed = await refresh(s, app, t.refresh_token);
     const res = await revoke(s, app, t.refresh_token, { token_type_hint: 'refresh_token' });
@@ -43,6 +36,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('revokes a single access token by its jti and leaves the rest of the family alive', async () => {
+    const { s, app, npsso } = f;
     const t = await signInTokens(s, npsso, app);
     const refreshed = await refresh(s, app, t.refresh_token);
     const res = await revoke(s, app, t.access_token, { token_type_hint: 'access_token' });
@@ -56,6 +50,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('answers 200 for unknown and invalid tokens, and ignores unsupported hints', async () => {
+    const { s, app, npsso } = f;
     for (const [token, hint] of [['no-such-token', 'refresh_token'], ['a.b.c', 'access_token'], ['x'.repeat(9000), undefined], ['whatever', 'id_token']] as const) {
       const res = await revoke(s, app, token, hint ? { token_type_hint: hint } : {});
       expect(res.status).toBe(200);
@@ -70,6 +65,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it("answers 200 for another client's tokens without revoking them", async () => {
+    const { s, app, other, pub, npsso } = f;
     const t = await signInTokens(s, npsso, app);
     expect((await revoke(s, other, t.refresh_token)).status).toBe(200);
     expect((await revoke(s, other, t.access_token)).status).toBe(200);
@@ -80,12 +76,14 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('lets a public client revoke its own tokens with only client_id', async () => {
+    const { s, pub, npsso } = f;
     const t = await signInTokens(s, npsso, pub);
     expect((await revoke(s, pub, t.refresh_token)).status).toBe(200);
     expect(await refresh(s, pub, t.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 
   it('requires client authentication (401 invalid_client) and a token (400 invalid_request)', async () => {
+    const { s, app, npsso } = f;
     const t = await signInTokens(s, npsso, app);
     const anonymous = await postForm(s, 'revoke', { token: t.refresh_token });
     expect(anonymous.status).toBe(401);
@@ -100,6 +98,7 @@ describe('revocation (RFC 7009)', () => {
   });
 
   it('kills the tokens of a removed client, even when someone registers its id again', async () => {
+    const { s, npsso } = f;
     const doomed = await aClient(s);
     const tokens = await signInTokens(s, npsso, doomed);
     await removeClient(s.kt, doomed.id); // what `keyturn client remove` does

@@ -3,28 +3,25 @@
  * /api/v1/ssocookie, get a code on the custom-scheme redirect URI, exchange it, refresh.
  */
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, PSN, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, PSN } from '../test-support/clients.js';
 import { jwks, ssoCookie } from '../test-support/endpoints.js';
 import { authorize, codeFrom, refresh, tokenRequest } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
-  let s: TestServer;
-  let npsso: string;
-  let psn: TestClient;
-  beforeAll(async () => {
-    s = await startTestServer();
-    psn = await aClient(s, { ...PSN, scope: `${PSN.scope} openid email` });
-    npsso = await (await aPerson(s)).signIn();
+  const f = useServer({}, async (s) => {
+    const psn = await aClient(s, { ...PSN, scope: `${PSN.scope} openid email` });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, psn };
   });
-  afterAll(() => s.close());
 
   const psnCode = (state?: string) =>
-    authorize(s, npsso, { access_type: 'offline', client_id: PSN.id, redirect_uri: PSN.redirectUri, response_type: 'code', scope: PSN.scope, ...(state ? { state } : {}) });
+    authorize(f.s, f.npsso, { access_type: 'offline', client_id: PSN.id, redirect_uri: PSN.redirectUri, response_type: 'code', scope: PSN.scope, ...(state ? { state } : {}) });
 
   it('answers the npsso of a signed-in browser at /api/v1/ssocookie', async () => {
+    const { s, npsso } = f;
     expect(npsso).toMatch(/^[A-Za-z0-9_-]{64}$/);
     const res = await ssoCookie(s, npsso);
     expect(res.status).toBe(200);
@@ -32,6 +29,7 @@ describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
   });
 
   it('refuses /api/v1/ssocookie without a valid cookie, as JSON', async () => {
+    const { s } = f;
     for (const cookie of [null, 'nope', 'a'.repeat(64)]) {
       const res = await ssoCookie(s, cookie);
       expect(res.status).toBe(401);
@@ -40,6 +38,7 @@ describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
   });
 
   it('redirects a custom-scheme redirect URI as PlayStation does, and issues reusable refresh tokens', async () => {
+    const { s, psn } = f;
     const { status, location } = await psnCode('xyz');
     expect(status).toBe(302);
     expect(location).toMatch(/^com\.scee\.psxandroid\.scecompcall:\/\/redirect\/\?code=v3\.[A-Za-z0-9_-]{43}&state=xyz&iss=/);
@@ -65,6 +64,7 @@ describe('the seed flow: sign in, npsso, code, tokens, refresh', () => {
   });
 
   it('refuses a code the second time and revokes what the first use issued', async () => {
+    const { s, psn } = f;
     const code = codeFrom((await psnCode()).location);
     const exchange = () => tokenRequest(s, { code, grant_type: 'authorization_code', redirect_uri: PSN.redirectUri }, psn.auth);
     const first = await exchange();

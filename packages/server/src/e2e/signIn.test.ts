@@ -3,14 +3,14 @@
  * message for every wrong credential, and continuing the authorize request that sent the
  * person here. (Its limits on failures: signInLimits.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { aClient } from '../test-support/clients.js';
 import { cookieValue, csrfFrom, FORM, raw, setCookies } from '../test-support/http.js';
 import { codeFrom } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer, type TestServer } from '../test-support/server.js';
 
 /** Loads the form (from `from`) and posts the credentials with its CSRF cookie and token. */
 const signIn = (s: TestServer, email: string, password: string, opts: { from?: string; returnTo?: string } = {}) =>
@@ -19,18 +19,14 @@ const signIn = (s: TestServer, email: string, password: string, opts: { from?: s
 const WRONG = 'Wrong email or password.';
 
 describe('signing in on the form', () => {
-  let s: TestServer;
-  let ada: Person;
-  let dee: Person;
-  let web: TestClient;
-  beforeAll(async () => {
-    s = await startTestServer({ config: { loginSlowAfter: 3, loginLockAfter: 5 } });
-    [ada, dee] = await Promise.all([aPerson(s, { name: 'Ada' }), aPerson(s)]);
-    web = await aClient(s, { redirectUri: 'https://app.example/cb', scope: 'openid email' });
+  const f = useServer({ config: { loginSlowAfter: 3, loginLockAfter: 5 } }, async (s) => {
+    const [ada, dee] = await Promise.all([aPerson(s, { name: 'Ada' }), aPerson(s)]);
+    const web = await aClient(s, { redirectUri: 'https://app.example/cb', scope: 'openid email' });
+    return { ada, dee, web };
   });
-  afterAll(() => s.close());
 
   it('answers 303 with a 64-character npsso cookie that is HttpOnly, SameSite=Lax, Path=/ and lasts 60 days', async () => {
+    const { s, ada } = f;
     const res = await signIn(s, ada.email, PASSWORD);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/');
@@ -48,12 +44,14 @@ describe('signing in on the form', () => {
   });
 
   it('accepts the email in another case and with spaces around it', async () => {
+    const { s, ada } = f;
     const res = await signIn(s, `  ${ada.email.toUpperCase()} `, PASSWORD);
     expect(res.status).toBe(303);
     expect(cookieValue(setCookies(res), 'npsso')).toMatch(/^[A-Za-z0-9_-]{64}$/);
   });
 
   it('refuses a POST without a CSRF token, or with a wrong one, with 403 and no cookie', async () => {
+    const { s, ada } = f;
     const form = await raw(`${s.url}/signin`);
     const seed = cookieValue(setCookies(form), 'kt_csrf')!;
     const valid = csrfFrom(form.body)!;
@@ -75,6 +73,7 @@ describe('signing in on the form', () => {
   });
 
   it('forbids framing of its pages (X-Frame-Options DENY, CSP frame-ancestors none)', async () => {
+    const { s } = f;
     for (const path of ['/', '/signin', '/no-such-page', `${PATHS.authorize}?client_id=nobody`]) {
       const res = await raw(`${s.url}${path}`);
       expect(res.headers['content-type']).toMatch(/^text\/html/);
@@ -84,6 +83,7 @@ describe('signing in on the form', () => {
   });
 
   it('gives the same message for an unknown email and a wrong password, without a hint', async () => {
+    const { s, dee } = f;
     const unknown = await signIn(s, 'nobody@example.com', PASSWORD, { from: '127.0.0.2' });
     const wrong = await signIn(s, dee.email, 'not the password', { from: '127.0.0.3' });
     for (const res of [unknown, wrong]) {
@@ -97,6 +97,7 @@ describe('signing in on the form', () => {
   });
 
   it('continues the authorize request that sent the person to sign in (return_to)', async () => {
+    const { s, ada, web } = f;
     const query = new URLSearchParams({ client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid', state: 's-1' });
     const start = await raw(`${s.url}${PATHS.authorize}?${query.toString()}`);
     expect(start.status).toBe(302);
@@ -119,6 +120,7 @@ describe('signing in on the form', () => {
   });
 
   it('escapes return_to on the form (no markup injection)', async () => {
+    const { s } = f;
     const evil = '/x"><script>alert(1)</script><input value="';
     const page = await raw(`${s.url}/signin?${new URLSearchParams({ return_to: evil }).toString()}`);
     expect(page.status).toBe(200);
@@ -127,6 +129,7 @@ describe('signing in on the form', () => {
   });
 
   it('never follows a return_to that leaves the site', async () => {
+    const { s, ada } = f;
     // Browsers drop tabs and newlines from URLs: "/\t/evil.example" is "//evil.example" to them.
     for (const evil of ['//evil.example/x', 'https://evil.example/', '/\\evil.example', '/\t/evil.example', '/\n/evil.example', '/\r\nSet-Cookie: a=b', '/x\u0000y']) {
       const res = await signIn(s, ada.email, PASSWORD, { returnTo: evil, from: '127.0.3.2' });
@@ -137,15 +140,13 @@ describe('signing in on the form', () => {
 });
 
 describe('the npsso cookie behind an https issuer', () => {
-  let s: TestServer;
-  let ada: Person;
-  beforeAll(async () => {
-    s = await startTestServer({ config: { issuer: 'https://keyturn.example', issuerFromAddress: false } });
-    ada = await aPerson(s);
+  const f = useServer({ config: { issuer: 'https://keyturn.example', issuerFromAddress: false } }, async (s) => {
+    const ada = await aPerson(s);
+    return { ada };
   });
-  afterAll(() => s.close());
 
   it('is marked Secure', async () => {
+    const { s, ada } = f;
     const res = await signIn(s, ada.email, PASSWORD);
     expect(res.status).toBe(303);
     const cookie = setCookies(res).find((c) => c.startsWith('npsso='))!;
@@ -153,6 +154,7 @@ describe('the npsso cookie behind an https issuer', () => {
   });
 
   it('names the CSRF cookie __Host-kt_csrf (Secure, Path=/, no Domain) so a sibling subdomain cannot plant one', async () => {
+    const { s } = f;
     const form = await raw(`${s.url}/signin`);
     const cookie = setCookies(form).find((c) => c.startsWith('__Host-kt_csrf='));
     expect(cookie).toBeDefined();

@@ -4,12 +4,12 @@
  * emails, many machines on one email, concurrent guesses, and forged X-Forwarded-For headers,
  * which only count as the address when the server is configured to trust a proxy.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
 import { cookieValue, setCookieLine, setCookies, type Answer } from '../test-support/http.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServersSharingRedis } from '../test-support/redis.js';
+import { useServer, type TestServer, type TestServerOptions } from '../test-support/server.js';
 
 const LOCK = 5;
 /** Lock after 5 failures, and no slowing down before (keeps the test fast). */
@@ -24,6 +24,14 @@ function spoofed(i: number): Record<string, string> {
 /** One sign-in through the form from the address `from` (a browser of its own each time). */
 const attempt = (s: TestServer, from: string, email: string, password: string, headers: Record<string, string> = {}) => new Browser(s, { from }).signIn(email, password, {}, headers);
 
+/** The server of one describe block, with three people on it. */
+function withPeople(options: TestServerOptions) {
+  return useServer(options, async (s) => {
+    const [ada, bob, cyd] = await Promise.all([aPerson(s), aPerson(s), aPerson(s)]);
+    return { ada, bob, cyd };
+  });
+}
+
 function expectLocked(res: Answer) {
   expect(res.status).toBe(429);
   expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
@@ -31,16 +39,10 @@ function expectLocked(res: Answer) {
 }
 
 describe('the sign-in limits, slowing down first', () => {
-  let s: TestServer;
-  let bob: Person;
-  let cyd: Person;
-  beforeAll(async () => {
-    s = await startTestServer({ config: { loginSlowAfter: 3, loginLockAfter: 5 } });
-    [bob, cyd] = await Promise.all([aPerson(s), aPerson(s)]);
-  });
-  afterAll(() => s.close());
+  const f = withPeople({ config: { loginSlowAfter: 3, loginLockAfter: 5 } });
 
   it('slows and then refuses repeated failures for one account, even from fresh addresses and with the right password', async () => {
+    const { s, bob, cyd } = f;
     const times: number[] = [];
     // Each failure from its own address, so only the account counter can add up.
     for (let i = 0; i < 5; i++) {
@@ -62,6 +64,7 @@ describe('the sign-in limits, slowing down first', () => {
   });
 
   it('refuses an address that failed too often, whatever account it tries next', async () => {
+    const { s, cyd } = f;
     const from = '127.0.2.1';
     for (let i = 0; i < 5; i++) {
       expect((await attempt(s, from, `guess${i}@example.com`, 'guess')).status).toBe(401);
@@ -75,17 +78,10 @@ describe('the sign-in limits, slowing down first', () => {
 });
 
 describe('attacks on the sign-in limits (no proxy trusted, the default)', () => {
-  let s: TestServer;
-  let ada: Person;
-  let bob: Person;
-  let cyd: Person;
-  beforeAll(async () => {
-    s = await startTestServer({ config: LIMITS });
-    [ada, bob, cyd] = await Promise.all([aPerson(s), aPerson(s), aPerson(s)]);
-  });
-  afterAll(() => s.close());
+  const f = withPeople({ config: LIMITS });
 
   it('locks out one address spraying many emails, even when it forges a new X-Forwarded-For each time', async () => {
+    const { s, ada } = f;
     const attacker = new Browser(s, { from: '127.0.8.1' });
     for (let i = 0; i < LOCK; i++) {
       expect((await attacker.signIn(`victim${i}@example.com`, 'Password1!', {}, spoofed(i))).status).toBe(401);
@@ -98,6 +94,7 @@ describe('attacks on the sign-in limits (no proxy trusted, the default)', () => 
   });
 
   it('locks one email attacked from many addresses (a botnet), and forged headers change nothing', async () => {
+    const { s, bob, cyd } = f;
     for (let i = 0; i < LOCK; i++) {
       expect((await attempt(s, `127.0.9.${i + 1}`, bob.email, `guess-${i}`, spoofed(i))).status).toBe(401);
     }
@@ -109,19 +106,12 @@ describe('attacks on the sign-in limits (no proxy trusted, the default)', () => 
 });
 
 describe('attacks on the sign-in limits with concurrent guesses', () => {
-  let s: TestServer;
-  let ada: Person;
-  let bob: Person;
-  let cyd: Person;
-  beforeAll(async () => {
-    s = await startTestServer({ config: LIMITS });
-    [ada, bob, cyd] = await Promise.all([aPerson(s), aPerson(s), aPerson(s)]);
-  });
-  afterAll(() => s.close());
+  const f = withPeople({ config: LIMITS });
 
   const statuses = (answers: Answer[]) => answers.reduce<Record<number, number>>((acc, a) => ({ ...acc, [a.status]: (acc[a.status] ?? 0) + 1 }), {});
 
   it('checks no more passwords than the limit when 40 guesses arrive at once from one address (regression: 33 were checked)', async () => {
+    const { s, bob } = f;
     const attacker = new Browser(s, { from: '127.0.12.1' });
     const csrf = await attacker.csrf();
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => attacker.post('/signin', { email: bob.email, password: `guess-${i}`, csrf })));
@@ -129,6 +119,7 @@ describe('attacks on the sign-in limits with concurrent guesses', () => {
   });
 
   it('checks no more passwords than the limit when 40 machines guess one account at once', async () => {
+    const { s, cyd } = f;
     const bots = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const bot = new Browser(s, { from: `127.0.13.${i + 1}` });
@@ -140,6 +131,7 @@ describe('attacks on the sign-in limits with concurrent guesses', () => {
   });
 
   it('does not count successful sign-ins against an address (many people behind one NAT)', async () => {
+    const { s, ada } = f;
     const office = new Browser(s, { from: '127.0.14.1' });
     for (let i = 0; i < LOCK * 3; i++) expect((await office.signIn(ada.email, PASSWORD)).status).toBe(303);
     for (let i = 0; i < LOCK - 1; i++) expect((await office.signIn(ada.email, 'typo')).status).toBe(401);
@@ -148,24 +140,11 @@ describe('attacks on the sign-in limits with concurrent guesses', () => {
 });
 
 describe('the sign-in counter in Redis', () => {
-  let r: RedisSandbox;
-  let a: TestServer;
-  let b: TestServer;
-  let eve: Person;
-  beforeAll(async () => {
-    r = await openRedisSandbox();
-    const config = { ...r.config, loginSlowAfter: 10, loginLockAfter: 3 };
-    a = await startTestServer({ config });
-    // A second process on the same database and Redis: the counter is shared.
-    b = await startTestServer({ config });
-    eve = await aPerson([a, b]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await r?.drop();
-  });
+  // A second process on the same Redis: the counter is shared.
+  const f = useServersSharingRedis({ loginSlowAfter: 10, loginLockAfter: 3 }, async (servers) => ({ eve: await aPerson(servers) }));
 
   it('counts failures under the configured prefix and locks the account on every server sharing Redis', async () => {
+    const { a, b, r, eve } = f;
     expect((await attempt(a, '127.0.4.1', eve.email, 'nope-1')).status).toBe(401);
     expect((await attempt(b, '127.0.4.2', eve.email, 'nope-2')).status).toBe(401);
     expect((await attempt(a, '127.0.4.3', eve.email, 'nope-3')).status).toBe(401);
@@ -182,23 +161,10 @@ describe('the sign-in counter in Redis', () => {
 });
 
 describe('attacks on the sign-in limits with concurrent guesses at two servers sharing Redis', () => {
-  let r: RedisSandbox;
-  let a: TestServer;
-  let b: TestServer;
-  let ada: Person;
-  let bob: Person;
-  beforeAll(async () => {
-    r = await openRedisSandbox();
-    const config = { ...LIMITS, ...r.config };
-    [a, b] = await Promise.all([startTestServer({ config }), startTestServer({ config })]);
-    [ada, bob] = await Promise.all([aPerson([a, b]), aPerson([a, b])]);
-  });
-  afterAll(async () => {
-    await Promise.all([a?.close(), b?.close()]);
-    await r?.drop();
-  });
+  const f = useServersSharingRedis(LIMITS, async (servers) => ({ ada: await aPerson(servers), bob: await aPerson(servers) }));
 
   it('checks no more passwords than the limit across both servers, and a success takes back only its own hit', async () => {
+    const { a, b, r, ada, bob } = f;
     const guesses = await Promise.all(
       Array.from({ length: 30 }, async (_, i) => {
         const bot = new Browser(i % 2 === 0 ? a : b, { from: `127.0.15.${i + 1}` });
@@ -220,6 +186,7 @@ describe('attacks on the sign-in limits with concurrent guesses at two servers s
   });
 
   it('creates no counter keys for a locked-out address flooding with new emails (no eviction of a victim’s counter)', async () => {
+    const { a, r } = f;
     const flooder = new Browser(a, { from: '127.0.15.250' });
     for (let i = 0; i < LOCK; i++) expect((await flooder.signIn(`spray${i}@example.com`, 'x')).status).toBe(401);
     const before = (await r.redis.keys(`${r.prefix}login:acct:*`)).length;
@@ -231,16 +198,10 @@ describe('attacks on the sign-in limits with concurrent guesses at two servers s
 });
 
 describe('attacks on the sign-in limits behind a trusted proxy (trustProxy configured)', () => {
-  let s: TestServer;
-  let ada: Person;
-  let bob: Person;
-  beforeAll(async () => {
-    s = await startTestServer({ config: LIMITS, http: { trustProxy: true } });
-    [ada, bob] = await Promise.all([aPerson(s), aPerson(s)]);
-  });
-  afterAll(() => s.close());
+  const f = withPeople({ config: LIMITS, http: { trustProxy: true } });
 
   it('counts by the forwarded address: one client behind the proxy spraying emails is locked, another is not', async () => {
+    const { s, ada } = f;
     const proxy = new Browser(s, { from: '127.0.10.1' });
     const client = { 'x-forwarded-for': '198.51.100.7' };
     for (let i = 0; i < LOCK; i++) expect((await proxy.signIn(`victim${i}@example.com`, 'Password1!', {}, client)).status).toBe(401);
@@ -249,6 +210,7 @@ describe('attacks on the sign-in limits behind a trusted proxy (trustProxy confi
   });
 
   it('still locks one email when every attempt comes from a new forwarded address', async () => {
+    const { s, bob } = f;
     const proxy = new Browser(s, { from: '127.0.10.2' });
     for (let i = 0; i < LOCK; i++) expect((await proxy.signIn(bob.email, `guess-${i}`, {}, spoofed(i))).status).toBe(401);
     expectLocked(await proxy.signIn(bob.email, PASSWORD, {}, spoofed(50)));

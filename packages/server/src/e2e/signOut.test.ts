@@ -1,28 +1,24 @@
 /** Signing out with the form of the page header: it ends this browser's SSO session, and only that one. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aClient, REDIRECT } from '../test-support/clients.js';
 import { ssoCookie } from '../test-support/endpoints.js';
 import { cookieValue } from '../test-support/http.js';
 import { authorize } from '../test-support/oauth.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('sign-out', () => {
-  let s: TestServer;
-  let ada: Person;
-  let authorizeParams: Record<string, string>;
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s);
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s);
     const app = await aClient(s);
-    authorizeParams = { client_id: app.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid' };
+    const authorizeParams = { client_id: app.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid' };
+    return { ada, authorizeParams };
   });
-  afterAll(() => s.close());
 
   /** What the browser has after loading the home page signed in: the CSRF cookie and the header form's token. */
   async function homeForm(npsso: string): Promise<{ csrfCookie: string; csrf: string }> {
-    const res = await fetch(`${s.url}/`, { headers: { cookie: `npsso=${npsso}` } });
+    const res = await fetch(`${f.s.url}/`, { headers: { cookie: `npsso=${npsso}` } });
     const page = await res.text();
     expect(page).toContain('action="/signout"');
     const csrf = /action="\/signout"[^>]*>\s*<input type="hidden" name="csrf" value="([^"]+)"/.exec(page)?.[1];
@@ -31,9 +27,10 @@ describe('sign-out', () => {
     return { csrfCookie, csrf };
   }
   const signOut = (cookie: string, form: Record<string, string>) =>
-    fetch(`${s.url}/signout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(form).toString() });
+    fetch(`${f.s.url}/signout`, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body: new URLSearchParams(form).toString() });
 
   it('ends the SSO session with the form of the page header, clears the cookie and goes home', async () => {
+    const { s, ada, authorizeParams } = f;
     const npsso = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(npsso);
     const res = await signOut(`npsso=${npsso}; kt_csrf=${csrfCookie}`, { csrf });
@@ -55,6 +52,7 @@ describe('sign-out', () => {
   });
 
   it('refuses a sign-out without a valid CSRF token with 403 and keeps the session alive', async () => {
+    const { s, ada, authorizeParams } = f;
     const npsso = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(npsso);
     const otherBrowser = await homeForm(await ada.signIn());
@@ -75,6 +73,7 @@ describe('sign-out', () => {
   });
 
   it('ends only the session signed out, not the same person’s other browsers', async () => {
+    const { s, ada } = f;
     const a = await ada.signIn();
     const b = await ada.signIn();
     const { csrfCookie, csrf } = await homeForm(a);

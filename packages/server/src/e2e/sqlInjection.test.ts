@@ -2,36 +2,32 @@
  * SQL-ish strings in every parameter, cookie and header, on both backends: each is answered
  * with a 4xx or a normal refusal that leaks nothing, signs nobody in and drops nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
-import { aClient, basic, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { aClient, basic, REDIRECT } from '../test-support/clients.js';
 import { testBackends } from '../test-support/databases.js';
 import { postForm } from '../test-support/endpoints.js';
 import { raw } from '../test-support/http.js';
 import { leakIn } from '../test-support/leaks.js';
 import { signInTokens } from '../test-support/oauth.js';
 import { endpoint, PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 const SQLISH = ["' OR 1=1--", "' OR '1'='1", '" OR ""="', "1; DROP TABLE users;--", "') UNION SELECT password_hash FROM users--", "\\'; SELECT pg_sleep(5);--", '%27%20OR%201%3D1', "admin'/*"];
 
 for (const backend of testBackends()) {
   describe(`SQL-ish strings in every parameter (${backend})`, () => {
-    let s: TestServer;
-    let ada: Person;
-    let client: TestClient;
-    let browser: Browser;
 
-    beforeAll(async () => {
-      s = await startTestServer({ backend, config: { loginSlowAfter: 1000, loginLockAfter: 1000, clientAuthLockAfter: 1000 } });
-      ada = await aPerson(s);
-      client = await aClient(s);
-      browser = await Browser.signedIn(s, ada);
+    const f = useServer({ backend, config: { loginSlowAfter: 1000, loginLockAfter: 1000, clientAuthLockAfter: 1000 } }, async (s) => {
+      const ada = await aPerson(s);
+      const client = await aClient(s);
+      const browser = await Browser.signedIn(s, ada);
+      return { ada, client, browser };
     });
-    afterAll(() => s?.close());
 
     it('answers 4xx (or a normal refusal) without a leak, signs nobody in and drops nothing', async () => {
+      const { s, ada, client, browser } = f;
       const answers: Array<{ what: string; status: number; text: string }> = [];
       /** Records an answer minus the echo of our own input (escaped on pages, encoded in URLs), which is no leak. */
       let x = '';

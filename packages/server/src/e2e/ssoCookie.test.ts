@@ -4,33 +4,27 @@
  * sets is HttpOnly, SameSite and scoped to the path.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Browser } from '../test-support/browser.js';
-import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { addresses, Browser } from '../test-support/browser.js';
+import { aClient, REDIRECT } from '../test-support/clients.js';
 import { raw, type Answer } from '../test-support/http.js';
 import { signInTokens } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
-import { aPerson, PASSWORD, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson, PASSWORD } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('SSO sessions and cookies', () => {
-  let s: TestServer;
-  let ada: Person;
-  let eve: Person;
-  let app: TestClient;
-  /** Each test plays its own machine, so failed attempts of one never throttle another. */
-  let nextAddress = 10;
-  const address = () => `127.0.4.${nextAddress++}`;
+  const address = addresses();
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    ada = await aPerson(s, { name: 'Ada' });
-    eve = await aPerson(s, { name: 'Eve' });
-    app = await aClient(s, { id: 'app' });
+  const f = useServer({}, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada' });
+    const eve = await aPerson(s, { name: 'Eve' });
+    const app = await aClient(s, { id: 'app' });
+    return { ada, eve, app };
   });
-  afterAll(() => s.close());
 
   it('refuses the npsso of a signed-out session everywhere', async () => {
+    const { s, ada } = f;
     const browser = await Browser.signedIn(s, ada, { from: address() });
     const npsso = browser.npsso!;
     const csrf = await browser.csrf('/account');
@@ -39,6 +33,7 @@ describe('SSO sessions and cookies', () => {
   });
 
   it('refuses guessed, truncated, padded and look-alike npsso values', async () => {
+    const { s, ada } = f;
     const browser = await Browser.signedIn(s, ada, { from: address() });
     const real = browser.npsso!;
     const guesses = [
@@ -56,18 +51,19 @@ describe('SSO sessions and cookies', () => {
 
   async function expectRefusedNpsso(npsso: string) {
     const cookie = { cookie: `npsso=${npsso}` };
-    const sso = await raw(s.url + PATHS.ssoCookie, { headers: cookie });
+    const sso = await raw(f.s.url + PATHS.ssoCookie, { headers: cookie });
     expect({ npsso, status: sso.status }).toEqual({ npsso, status: 401 });
     expect(JSON.parse(sso.body)).toMatchObject({ error: 'login_required' });
-    const account = await raw(`${s.url}/account`, { headers: cookie });
+    const account = await raw(`${f.s.url}/account`, { headers: cookie });
     expect(account.status).toBe(302);
     expect(String(account.headers.location)).toMatch(/^\/signin\?/);
-    const authz = await raw(`${s.url}${PATHS.authorize}?${new URLSearchParams({ client_id: 'app', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', prompt: 'none' }).toString()}`, { headers: cookie });
+    const authz = await raw(`${f.s.url}${PATHS.authorize}?${new URLSearchParams({ client_id: 'app', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', code_challenge: 'a'.repeat(43), code_challenge_method: 'S256', prompt: 'none' }).toString()}`, { headers: cookie });
     expect(authz.status).toBe(302);
     expect(new URL(String(authz.headers.location)).searchParams.get('error')).toBe('login_required');
   }
 
   it('replaces an npsso cookie planted by an attacker on sign-in (session fixation)', async () => {
+    const { s, ada, eve } = f;
     const attacker = new Browser(s, { from: address() });
     await attacker.signIn(eve.email, PASSWORD);
     const planted = attacker.npsso!;
@@ -87,6 +83,7 @@ describe('SSO sessions and cookies', () => {
   });
 
   it('marks every cookie it sets HttpOnly, SameSite and with a Path', async () => {
+    const { s, ada, app } = f;
     const browser = new Browser(s, { from: address() });
     const lines: string[] = [];
     const collect = (a: Answer) => lines.push(...(a.headers['set-cookie'] ?? []));

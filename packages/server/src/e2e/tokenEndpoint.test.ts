@@ -3,30 +3,27 @@
  * when an answer carries an ID token. (Each grant's rules: codeExchange, refreshGrant and
  * refreshRotation; client authentication: clientAuth.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, basic } from '../test-support/clients.js';
 import { authorize, codeFrom, refresh, tokenRequest } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { useServer } from '../test-support/server.js';
 
 describe('the token endpoint', () => {
-  let s: TestServer;
-  let npsso: string;
-  let web: TestClient;
 
-  beforeAll(async () => {
-    s = await startTestServer();
-    web = await aClient(s, { scope: 'openid email profile offline_access' });
-    npsso = await (await aPerson(s)).signIn();
+  const f = useServer({}, async (s) => {
+    const web = await aClient(s, { scope: 'openid email profile offline_access' });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, web };
   });
-  afterAll(() => s.close());
 
   async function webCode(extra: Record<string, string> = {}): Promise<string> {
-    const { location } = await authorize(s, npsso, { client_id: web.id, redirect_uri: web.redirectUri, response_type: 'code', scope: 'openid', access_type: 'offline', ...extra });
+    const { location } = await authorize(f.s, f.npsso, { client_id: f.web.id, redirect_uri: f.web.redirectUri, response_type: 'code', scope: 'openid', access_type: 'offline', ...extra });
     return codeFrom(location);
   }
 
   it('answers unsupported_grant_type for a grant it does not offer, and invalid_request without one', async () => {
+    const { s, web } = f;
     for (const grant_type of ['password', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code']) {
       const res = await tokenRequest(s, { grant_type, username: 'ada@example.com', password: 'x' }, web.auth);
       expect(res).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
@@ -36,6 +33,7 @@ describe('the token endpoint', () => {
   });
 
   it('marks every answer, success or error, Cache-Control: no-store', async () => {
+    const { s, web } = f;
     const ok = await tokenRequest(s, { grant_type: 'authorization_code', redirect_uri: web.redirectUri, code: await webCode() }, web.auth);
     const bad = await tokenRequest(s, { grant_type: 'authorization_code', code: 'v3.nope' }, web.auth);
     const unauth = await tokenRequest(s, { grant_type: 'authorization_code', code: 'v3.nope' }, basic(web.id, 'nope-nope-nope-nope'));
@@ -44,6 +42,7 @@ describe('the token endpoint', () => {
   });
 
   it('includes an ID token for scope openid or token_format=jwt, and none otherwise', async () => {
+    const { s, web } = f;
     const cases: Array<[Record<string, string>, Record<string, string>, boolean]> = [
       [{ scope: 'openid' }, {}, true],
       [{ scope: 'email offline_access' }, { token_format: 'jwt' }, true],

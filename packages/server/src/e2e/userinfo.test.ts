@@ -1,29 +1,24 @@
 /** The userinfo endpoint (OIDC Core 5.3, RFC 6750): claims by scope, and the bearer challenges of every refusal. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, basic, type TestClient } from '../test-support/clients.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, basic } from '../test-support/clients.js';
 import { frozenClock, HOUR } from '../test-support/clock.js';
 import { postForm, userinfo } from '../test-support/endpoints.js';
 import { signInTokens } from '../test-support/oauth.js';
 import { endpoint } from '../test-support/paths.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 describe('userinfo (OIDC Core 5.3, RFC 6750)', () => {
   const clock = frozenClock();
-  let s: TestServer;
-  let ada: Person;
-  let npsso: string;
-  let app: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: clock.now });
-    ada = await aPerson(s, { name: 'Ada Lovelace' });
-    app = await aClient(s);
-    npsso = await ada.signIn();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada Lovelace' });
+    const app = await aClient(s);
+    const npsso = await ada.signIn();
+    return { ada, npsso, app };
   });
-  afterAll(() => s.close());
 
   it('answers sub, email and name by scope, with GET and with POST', async () => {
+    const { s, ada, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     const claims = { sub: ada.id, email: ada.email, email_verified: false, name: 'Ada Lovelace' };
     expect(await userinfo(s, t.access_token)).toMatchObject({ status: 200, body: claims });
@@ -35,11 +30,13 @@ describe('userinfo (OIDC Core 5.3, RFC 6750)', () => {
   });
 
   it('answers only sub with scope openid alone', async () => {
+    const { s, ada, npsso, app } = f;
     const t = await signInTokens(s, npsso, app, { scope: 'openid' });
     expect(await userinfo(s, t.access_token)).toEqual({ status: 200, body: { sub: ada.id }, challenge: null });
   });
 
   it('challenges a request without a token with a realm and no error code', async () => {
+    const { s, app } = f;
     const res = await fetch(endpoint(s, 'userinfo'));
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="keyturn"');
@@ -49,6 +46,7 @@ describe('userinfo (OIDC Core 5.3, RFC 6750)', () => {
   });
 
   it('answers invalid_token for forged, expired and revoked tokens', async () => {
+    const { s, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     const [h, p] = t.access_token.split('.');
     const forged = `${h}.${Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p!, 'base64url').toString()), sub: 'someone-else' })).toString('base64url')}.${t.access_token.split('.')[2]}`;
@@ -63,6 +61,7 @@ describe('userinfo (OIDC Core 5.3, RFC 6750)', () => {
   });
 
   it('answers 403 insufficient_scope for an access token without openid', async () => {
+    const { s, npsso } = f;
     const noOpenid = await aClient(s, { scope: 'email offline_access' });
     const t = await signInTokens(s, npsso, noOpenid, { scope: 'email' });
     const res = await userinfo(s, t.access_token);
@@ -71,6 +70,7 @@ describe('userinfo (OIDC Core 5.3, RFC 6750)', () => {
   });
 
   it('refuses a token sent in the header and the body at once (RFC 6750 2)', async () => {
+    const { s, npsso, app } = f;
     const t = await signInTokens(s, npsso, app);
     const res = await postForm(s, 'userinfo', { access_token: t.access_token }, `Bearer ${t.access_token}`);
     expect(res.status).toBe(400);

@@ -88,3 +88,18 @@ export class Browser {
     return this.jar.get('npsso');
   }
 }
+
+/**
+ * A source of fresh loopback addresses (`127.0.4.10`, `127.0.4.11`, …), so that each test plays
+ * its own machine and the failed attempts of one never throttle another.
+ *
+ * @example
+ * ```ts
+ * const address = addresses();
+ * const browser = new Browser(s, { from: address() });
+ * ```
+ */
+export function addresses(prefix = '127.0.4.', first = 10): () => string {
+  let next = first;
+  return () => `${prefix}${next++}`;
+}

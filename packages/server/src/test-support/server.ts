@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { startServer, type RunningServer } from '../app.js';
 import type { HttpOptions } from '../http/server.js';
 import { loadConfig, type ServerConfig } from '../config.js';
@@ -61,7 +62,9 @@ export interface TestServer {
  */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'keyturn-test-'));
-  const removeDataDir = () => options.dataDir === undefined && rmSync(dataDir, { recursive: true, force: true });
+  const removeDataDir = () => {
+    if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
   const db = options.backend === 'postgres' ? await createTestDatabase('postgres') : null;
   const database = db?.target ?? path.join(dataDir, 'keyturn.db');
   const secret = options.secret === undefined ? TEST_SECRET : options.secret;
@@ -112,6 +115,33 @@ export async function withServer<T>(options: TestServerOptions, use: (s: TestSer
   } finally {
     await s.close();
   }
+}
+
+/** A test server started for the tests of one `describe` block, with what `setup` made on it. */
+export type ServerFixture<T> = { readonly s: TestServer } & Readonly<T>;
+
+/**
+ * The server fixture of a `describe` block (or file): starts a test server before its tests,
+ * runs `setup` on it, and closes it after them. Its fields are there inside tests and hooks.
+ *
+ * @example
+ * ```ts
+ * const f = useServer({ now: clock.now }, async (s) => ({ app: await aClient(s), ada: await aPerson(s) }));
+ * it('refreshes', async () => {
+ *   const { s, app, ada } = f;
+ * });
+ * ```
+ */
+export function useServer<T extends object = object>(options: TestServerOptions, setup?: (s: TestServer) => Promise<T>): ServerFixture<T> {
+  const fixture: { s?: TestServer } = {};
+  beforeAll(async () => {
+    fixture.s = await startTestServer(options);
+    Object.assign(fixture, await setup?.(fixture.s));
+  });
+  afterAll(async () => {
+    await fixture.s?.close();
+  });
+  return fixture as ServerFixture<T>;
 }
 
 /** What a browser does: load the form (CSRF cookie + token), post it, keep the npsso cookie. */
