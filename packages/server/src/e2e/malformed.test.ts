@@ -4,12 +4,13 @@
  * empty and 1 MB bodies, broken Basic headers and cookies. Every answer must be a 4xx (or a
  * normal answer), JSON on API paths, and never show a stack frame or SQL.
  */
-import http from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PATHS } from '../domain/discovery.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, type TestClient } from '../test-support/clients.js';
 import { testBackends } from '../test-support/databases.js';
-import { cookieValue, startTestServer, type TestServer } from '../test-support/server.js';
-import { basic } from './lib.js';
+import { cookieValue, csrfFrom, raw } from '../test-support/http.js';
+import { METADATA_PATHS, OAUTH_BASE, PATHS } from '../test-support/paths.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 interface Junk {
   name: string;
@@ -28,24 +29,11 @@ interface Answer {
   wwwAuthenticate: string;
 }
 
-function send(url: string, junk: Junk, cookies: string): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...junk.headers };
-    if (junk.session) headers.cookie = [cookies, junk.headers?.cookie].filter(Boolean).join('; ');
-    if (junk.body !== undefined) headers['content-length'] = Buffer.byteLength(junk.body);
-    let answered = false;
-    const req = http.request(`${url}${junk.path}`, { method: junk.method, headers }, (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, type: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('latin1'), wwwAuthenticate: String(res.headers['www-authenticate'] ?? '') }));
-    });
-    // The server may answer a too-large body and close before it is all written.
-    req.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    req.end(junk.body);
-  });
+async function send(url: string, junk: Junk, cookies: string): Promise<Answer> {
+  const headers: Record<string, string> = { ...junk.headers };
+  if (junk.session) headers.cookie = [cookies, junk.headers?.cookie].filter(Boolean).join('; ');
+  const res = await raw(`${url}${junk.path}`, { method: junk.method, headers, ...(junk.body === undefined ? {} : { body: junk.body }), encoding: 'latin1' });
+  return { status: res.status, type: String(res.headers['content-type'] ?? ''), body: res.body, wwwAuthenticate: String(res.headers['www-authenticate'] ?? '') };
 }
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -109,10 +97,10 @@ const BAD_AUTH = [
 
 const BAD_COOKIES = ['npsso=%FF%FE', `npsso=${'A'.repeat(8000)}`, ';;;=;=x;', 'npsso="unterminated', 'npsso=a; npsso=b', `npsso=${'a'.repeat(63)}${NUL}`, 'kt_csrf=%E0%A4%A; npsso=%'];
 
-const BAD_PATHS = ['/api/%', '/api/authz/v3/oauth/%E0%A4%A', '/api/v1/%00', '/.well-known/%zz', '/%C0%AF', `/api/${'x'.repeat(6000)}`, '/signin/%', '/api/authz/v3/oauth/token/..%2f..%2f'];
+const BAD_PATHS = ['/api/%', `${OAUTH_BASE}/%E0%A4%A`, '/api/v1/%00', '/.well-known/%zz', '/%C0%AF', `/api/${'x'.repeat(6000)}`, '/signin/%', `${PATHS.token}/..%2f..%2f`];
 
-function junkTable(csrf: string): Junk[] {
-  const gets = [PATHS.authorize, PATHS.ssoCookie, PATHS.jwks, PATHS.userinfo, PATHS.signin, PATHS.account, '/', '/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/assets/keyturn.css'];
+function junkTable(csrf: string, web: TestClient): Junk[] {
+  const gets = [PATHS.authorize, PATHS.ssoCookie, PATHS.jwks, PATHS.userinfo, PATHS.signin, PATHS.account, '/', ...METADATA_PATHS, '/assets/keyturn.css'];
   const posts = [PATHS.token, PATHS.revoke, PATHS.introspect, PATHS.signin, PATHS.signout, PATHS.userinfo];
   const table: Junk[] = [];
   for (const path of gets) {
@@ -124,14 +112,14 @@ function junkTable(csrf: string): Junk[] {
     for (const auth of BAD_AUTH) table.push({ name: `GET ${path} authorization ${auth.slice(0, 40)}`, method: 'GET', path, headers: { authorization: auth } });
   }
   // A valid authorize request with one junk parameter, reaching issueCode with a session.
-  const valid = 'client_id=web-app&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&response_type=code&scope=openid';
+  const valid = `${new URLSearchParams({ client_id: web.id, redirect_uri: web.redirectUri }).toString()}&response_type=code&scope=openid`;
   for (const extra of ['nonce=%00', 'state=%00', 'scope=openid%00', 'code_challenge=%00&code_challenge_method=S256', `nonce=${HUGE}`, 'nonce=%ED%A0%80', 'scope=%FF', 'access_type=%00', 'prompt=%00']) {
     table.push({ name: `GET authorize (valid) + ${extra.slice(0, 50)}`, method: 'GET', path: `${PATHS.authorize}?${valid}&${extra}`, session: true });
   }
   for (const path of posts) {
     for (const [name, body, headers] of FORM_BODIES) {
       table.push({ name: `POST ${path} ${name}`, method: 'POST', path, body, headers });
-      table.push({ name: `POST ${path} ${name} (Basic, session)`, method: 'POST', path, body, headers: { ...headers, authorization: basic('web-app', 'web-app-secret-0123456789') }, session: true });
+      table.push({ name: `POST ${path} ${name} (Basic, session)`, method: 'POST', path, body, headers: { ...headers, authorization: web.auth! }, session: true });
     }
     for (const auth of BAD_AUTH) {
       table.push({ name: `POST ${path} authorization ${auth.slice(0, 40)}`, method: 'POST', path, body: 'grant_type=authorization_code&code=x&token=x', headers: { ...FORM, authorization: auth } });
@@ -168,24 +156,20 @@ const STACK = /\bat .+:\d+:\d+|\n\s+at /;
 
 for (const backend of testBackends()) {
   describe(`junk at every endpoint (${backend})`, () => {
-    let s: TestServer;
-    let cookies: string;
-    let csrf: string;
-    beforeAll(async () => {
-      s = await startTestServer({ backend });
-      await s.addUser('ada@example.com', 'correct horse battery');
-      await s.addClient({ id: 'web-app', secret: 'web-app-secret-0123456789', redirectUris: ['https://app.example/cb'], scope: 'openid email offline_access' });
-      const npsso = await s.signIn('ada@example.com', 'correct horse battery');
-      const form = await fetch(`${s.url}/signin`);
-      const seed = cookieValue(form.headers.getSetCookie(), 'kt_csrf')!;
-      cookies = `npsso=${npsso}; kt_csrf=${seed}`;
-      csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    const f = useServer({ backend }, async (s) => {
+      const web = await aClient(s, { redirectUri: 'https://app.example/cb', scope: 'openid email offline_access' });
+      const npsso = await (await aPerson(s)).signIn();
+      const form = await raw(`${s.url}/signin`);
+      const seed = cookieValue(form.headers['set-cookie'] ?? [], 'kt_csrf')!;
+      const cookies = `npsso=${npsso}; kt_csrf=${seed}`;
+      const csrf = csrfFrom(form.body)!;
+      return { cookies, csrf, web };
     });
-    afterAll(() => s?.close());
 
     it('answers every malformed request with a 4xx that shows no stack frame or SQL, JSON on API paths', async () => {
+      const { s, cookies, csrf, web } = f;
       const failures: string[] = [];
-      for (const junk of junkTable(csrf)) {
+      for (const junk of junkTable(csrf, web)) {
         let res: Answer;
         try {
           res = await send(s.url, junk, cookies);

@@ -1,27 +1,30 @@
+/**
+ * The certified relying party openid-client, unchanged, against Keyturn: discovery, the code
+ * flow with PKCE and ID token validation, and every lifecycle endpoint, rotation included.
+ */
 import * as oidc from 'openid-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../test-support/server.js';
-import { PASSWORD, REDIRECT, registerClient } from './test-support/lifecycle.js';
+import { describe, expect, it } from 'vitest';
+import { aClient, REDIRECT, type TestClient } from '../test-support/clients.js';
+import { frozenClock, SECOND } from '../test-support/clock.js';
+import { PATHS } from '../test-support/paths.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 const SCOPE = 'openid profile email offline_access';
 
 describe('the certified relying party openid-client against Keyturn', () => {
-  let offset = 0;
-  let s: TestServer;
-  let npsso: string;
-  let userId: string;
-
-  beforeAll(async () => {
-    s = await startTestServer({ now: () => Date.now() + offset });
-    userId = (await s.addUser('ada@example.com', PASSWORD, 'Ada Lovelace')).id;
-    await registerClient(s, 'rp');
-    await registerClient(s, 'spa', { public: true });
-    npsso = await s.signIn('ada@example.com', PASSWORD);
+  const clock = frozenClock();
+  const f = useServer({ now: clock.now }, async (s) => {
+    const ada = await aPerson(s, { name: 'Ada Lovelace' });
+    const userId = ada.id;
+    const rp = await aClient(s);
+    const spa = await aClient(s, { public: true });
+    const npsso = await ada.signIn();
+    return { ada, userId, npsso, rp, spa };
   });
-  afterAll(() => s.close());
 
-  const discover = (clientId: string, secret: string | null) =>
-    oidc.discovery(new URL(s.url), clientId, secret ?? { token_endpoint_auth_method: 'none' }, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+  const discover = ({ id, secret }: TestClient) =>
+    oidc.discovery(new URL(f.s.url), id, secret ?? { token_endpoint_auth_method: 'none' }, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
       execute: [oidc.allowInsecureRequests],
     });
 
@@ -34,7 +37,7 @@ describe('the certified relying party openid-client against Keyturn', () => {
       redirect_uri: REDIRECT, scope: SCOPE, nonce, state,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
     });
-    const res = await fetch(url, { redirect: 'manual', headers: { cookie: `npsso=${npsso}` } });
+    const res = await fetch(url, { redirect: 'manual', headers: { cookie: `npsso=${f.npsso}` } });
     expect(res.status).toBe(302);
     const callback = new URL(res.headers.get('location')!);
     const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, expectedState: state, idTokenExpected: true });
@@ -42,26 +45,27 @@ describe('the certified relying party openid-client against Keyturn', () => {
   }
 
   it('discovers the server, completes the code flow with PKCE and ID token validation, and uses every lifecycle endpoint', async () => {
-    const config = await discover('rp', 'rp-secret-0123456789');
+    const { s, ada, userId, rp } = f;
+    const config = await discover(rp);
     const meta = config.serverMetadata();
     expect(meta.issuer).toBe(s.issuer);
-    expect(meta.revocation_endpoint).toBe(`${s.issuer}/api/authz/v3/oauth/revoke`);
+    expect(meta.revocation_endpoint).toBe(`${s.issuer}${PATHS.revoke}`);
 
     const { tokens, nonce } = await codeFlow(config);
     const claims = tokens.claims()!;
-    expect(claims).toMatchObject({ sub: userId, aud: 'rp', iss: s.issuer, nonce, email: 'ada@example.com', name: 'Ada Lovelace' });
+    expect(claims).toMatchObject({ sub: userId, aud: rp.id, iss: s.issuer, nonce, email: ada.email, name: 'Ada Lovelace' });
     expect(tokens.scope).toBe(SCOPE);
 
-    expect(await oidc.fetchUserInfo(config, tokens.access_token, userId)).toEqual({ sub: userId, email: 'ada@example.com', email_verified: false, name: 'Ada Lovelace' });
+    expect(await oidc.fetchUserInfo(config, tokens.access_token, userId)).toEqual({ sub: userId, email: ada.email, email_verified: false, name: 'Ada Lovelace' });
 
     const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
     expect(refreshed.refresh_token).toBe(tokens.refresh_token);
     expect(refreshed.access_token).not.toBe(tokens.access_token);
-    expect(refreshed.claims()).toMatchObject({ sub: userId, aud: 'rp', auth_time: claims.auth_time });
+    expect(refreshed.claims()).toMatchObject({ sub: userId, aud: rp.id, auth_time: claims.auth_time });
     expect(refreshed.claims()!.nonce).toBeUndefined();
 
-    expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, sub: userId, client_id: 'rp', scope: SCOPE, token_type: 'Bearer' });
-    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, sub: userId, client_id: 'rp' });
+    expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toMatchObject({ active: true, sub: userId, client_id: rp.id, scope: SCOPE, token_type: 'Bearer' });
+    expect(await oidc.tokenIntrospection(config, tokens.refresh_token!)).toMatchObject({ active: true, sub: userId, client_id: rp.id });
 
     await oidc.tokenRevocation(config, tokens.refresh_token!);
     expect(await oidc.tokenIntrospection(config, refreshed.access_token)).toEqual({ active: false });
@@ -70,7 +74,8 @@ describe('the certified relying party openid-client against Keyturn', () => {
   });
 
   it('shows rotation to a public client: the retry window returns the same successor, a late reuse revokes the family', async () => {
-    const config = await discover('spa', null);
+    const { userId, spa } = f;
+    const config = await discover(spa);
     const { tokens } = await codeFlow(config);
     const first = tokens.refresh_token!;
 
@@ -84,7 +89,7 @@ describe('the certified relying party openid-client against Keyturn', () => {
     expect(retried.refresh_token).toBe(rotated.refresh_token);
     expect(retried.access_token).not.toBe(rotated.access_token);
 
-    offset += 11_000;
+    clock.advance(11 * SECOND);
     await expect(oidc.refreshTokenGrant(config, first)).rejects.toMatchObject({ error: 'invalid_grant', status: 400 });
     // The family is gone: the successor and the access tokens stopped working too.
     await expect(oidc.refreshTokenGrant(config, rotated.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });

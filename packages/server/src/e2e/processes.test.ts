@@ -7,23 +7,28 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ENV, freePort, keyturn } from '../test-support/cli.js';
+import { credentials } from '../test-support/clients.js';
 import { createTestPostgresDatabase } from '../test-support/databases.js';
+import { introspect, jwks, revoke } from '../test-support/endpoints.js';
+import { cookieValue, csrfFrom, FORM, raw, type Answer } from '../test-support/http.js';
+import { authorize, codeFrom, refresh, tokenRequest } from '../test-support/oauth.js';
+import { METADATA_PATHS, PATHS } from '../test-support/paths.js';
+import { PASSWORD, uniqueEmail } from '../test-support/people.js';
 import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
-import { cookieValue, signInThroughForm } from '../test-support/server.js';
-import { authorize, basic, codeFrom, tokenRequest } from './lib.js';
+import { signInThroughForm } from '../test-support/server.js';
 
 const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ISSUER = 'http://keyturn.test';
 const APP = { id: 'fleet-app', secret: 'fleet-secret-0123456789abcdef', redirect: 'https://fleet.example/cb', scope: 'openid offline_access' };
-const ADA = { email: 'ada@example.com', password: 'correct horse battery staple' };
-const EVE = { email: 'eve@example.com', password: 'eve-password-not-guessed' };
+const CLIENT = credentials(APP.id, APP.secret, APP.redirect);
+const ADA = { email: uniqueEmail('ada'), password: PASSWORD };
+const EVE = { email: uniqueEmail('eve'), password: 'eve-password-not-guessed' };
 /** loadConfig's fixed sign-in limits: answers slowed from the 5th failure, refused from the 10th. */
 const LOCK_AFTER = 10;
 const START_TIMEOUT_MS = 60_000;
@@ -57,7 +62,7 @@ async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<Serve
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (!done && Date.now() < deadline) {
       try {
-        const res = await fetch(`${url}/.well-known/openid-configuration`, { signal: AbortSignal.timeout(5_000) });
+        const res = await fetch(url + METADATA_PATHS[0], { signal: AbortSignal.timeout(5_000) });
         await res.arrayBuffer();
         if (res.status === 200) return { url, pid: child.pid!, child, output: () => out, exited };
       } catch {
@@ -82,46 +87,13 @@ async function stop(p: ServeProcess): Promise<number | null | 'timeout'> {
   return result;
 }
 
-interface Answer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
-
-/** A raw request from a chosen loopback address, so each failed sign-in can come from elsewhere. */
-function request(url: string, from: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: opts.method ?? 'GET', headers: opts.headers ?? {}, localAddress: from, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
-
 /** Loads the sign-in form from `formFrom` and posts it to `postTo`, both from the address `from`. */
 async function signInAcross(formFrom: string, postTo: string, from: string, email: string, password: string): Promise<Answer> {
-  const form = await request(`${formFrom}/signin`, from);
+  const form = await raw(`${formFrom}/signin`, { from });
   const seed = cookieValue(form.headers['set-cookie'] ?? [], 'kt_csrf');
-  const csrf = /name="csrf" value="([^"]+)"/.exec(form.body)?.[1];
+  const csrf = csrfFrom(form.body);
   if (!seed || !csrf) throw new Error('no CSRF token on the form');
-  return request(`${postTo}/signin`, from, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `kt_csrf=${seed}` },
-    body: new URLSearchParams({ email, password, csrf }).toString(),
-  });
-}
-
-async function introspect(url: string, token: string): Promise<Record<string, unknown>> {
-  const res = await fetch(`${url}/api/authz/v3/oauth/introspect`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic(APP.id, APP.secret) },
-    body: new URLSearchParams({ token }).toString(),
-  });
-  expect(res.status).toBe(200);
-  return (await res.json()) as Record<string, unknown>;
+  return raw(`${postTo}/signin`, { from, method: 'POST', headers: { ...FORM, cookie: `kt_csrf=${seed}` }, body: new URLSearchParams({ email, password, csrf }).toString() });
 }
 
 describe('two `keyturn serve` processes on one PostgreSQL database and one Redis', () => {
@@ -176,65 +148,60 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
     expect(a!.pid).not.toBe(b!.pid);
     expect(a!.url).not.toBe(b!.url);
     for (const p of [a!, b!]) {
-      const meta = (await (await fetch(`${p.url}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
+      const meta = (await (await fetch(p.url + METADATA_PATHS[0])).json()) as Record<string, unknown>;
       expect(meta.issuer).toBe(ISSUER);
-      expect(meta.token_endpoint).toBe(`${ISSUER}/api/authz/v3/oauth/token`);
+      expect(meta.token_endpoint).toBe(ISSUER + PATHS.token);
     }
     // Both created a first key at the same time; within a few seconds (not KEYTURN_KEY_CACHE's
     // 30) both publish the same set, which holds the one active key.
     const deadline = Date.now() + 10_000;
-    let jwks: Array<{ keys: Array<{ kid: string }> }>;
+    let keySets: Awaited<ReturnType<typeof jwks>>[];
     do {
-      jwks = await Promise.all([a!, b!].map(async (p) => (await fetch(`${p.url}/api/authz/v3/oauth/jwks`)).json() as Promise<{ keys: Array<{ kid: string }> }>));
-      if (JSON.stringify(jwks[0]) === JSON.stringify(jwks[1])) break;
+      keySets = await Promise.all([a!, b!].map((p) => jwks(p)));
+      if (JSON.stringify(keySets[0]) === JSON.stringify(keySets[1])) break;
       await new Promise((r) => setTimeout(r, 250));
     } while (Date.now() < deadline);
-    expect(jwks[1]).toEqual(jwks[0]);
+    expect(keySets[1]).toEqual(keySets[0]);
     const listed = await keyturn(['keys', 'list', '--database', db!.url, '--data-dir', dirs[0]!], { env });
     expect(listed).toMatchObject({ code: 0, stderr: '' });
     const active = listed.stdout.split('\n').filter((line) => /\sactive\s/.test(line)).map((line) => line.split(/\s+/)[0]);
     expect(active).toHaveLength(1);
-    expect(jwks[0]!.keys.map((k) => k.kid)).toContain(active[0]);
+    expect(keySets[0]!.keys.map((k) => k.kid)).toContain(active[0]);
   }, 30_000);
 
   it('signs in on A, authorizes on B, exchanges on A, refreshes on B, introspects on A, revokes on B, and A then refuses the refresh', async () => {
     const npsso = await signInThroughForm(a!.url, ADA.email, ADA.password);
     expect(npsso).toMatch(/^[A-Za-z0-9_-]{64}$/);
 
-    const auth = await authorize(b!.url, npsso, { client_id: APP.id, redirect_uri: APP.redirect, response_type: 'code', scope: APP.scope, state: 'fleet' });
+    const auth = await authorize(b!, npsso, { client_id: APP.id, redirect_uri: APP.redirect, response_type: 'code', scope: APP.scope, state: 'fleet' });
     expect(auth.status).toBe(302);
     expect(auth.location).toMatch(/^https:\/\/fleet\.example\/cb\?code=v3\.[A-Za-z0-9_-]{43}&state=fleet&iss=http%3A%2F%2Fkeyturn\.test$/);
 
-    const app = basic(APP.id, APP.secret);
-    const issued = await tokenRequest(a!.url, { grant_type: 'authorization_code', code: codeFrom(auth.location), redirect_uri: APP.redirect }, app);
+    const issued = await tokenRequest(a!, { grant_type: 'authorization_code', code: codeFrom(auth.location), redirect_uri: APP.redirect }, CLIENT.auth);
     expect(issued.status).toBe(200);
     expect(issued.body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: APP.scope, refresh_token_expires_in: 60 * 86_400 });
     const refreshToken = issued.body.refresh_token as string;
     expect(refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
-    const refreshed = await tokenRequest(b!.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, app);
+    const refreshed = await refresh(b!, CLIENT, refreshToken);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).toBe(refreshToken); // the reuse policy: the same token back
     expect(refreshed.body.access_token).not.toBe(issued.body.access_token);
 
     // A verifies what B signed (one key in the database) and finds the grant B refreshed.
-    const onA = await introspect(a!.url, refreshed.body.access_token as string);
+    const onA = await introspect(a!, CLIENT, refreshed.body.access_token as string);
     expect(onA).toMatchObject({ active: true, client_id: APP.id, scope: APP.scope, iss: ISSUER, token_type: 'Bearer' });
-    expect(onA.sub).toBe((await introspect(a!.url, refreshToken)).sub);
-    expect(await introspect(a!.url, refreshToken)).toMatchObject({ active: true, client_id: APP.id, scope: APP.scope });
+    expect(onA.sub).toBe((await introspect(a!, CLIENT, refreshToken)).sub);
+    expect(await introspect(a!, CLIENT, refreshToken)).toMatchObject({ active: true, client_id: APP.id, scope: APP.scope });
 
-    const revoked = await fetch(`${b!.url}/api/authz/v3/oauth/revoke`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: app },
-      body: new URLSearchParams({ token: refreshToken, token_type_hint: 'refresh_token' }).toString(),
-    });
+    const revoked = await revoke(b!, CLIENT, refreshToken, { token_type_hint: 'refresh_token' });
     expect(revoked.status).toBe(200);
 
-    const refused = await tokenRequest(a!.url, { grant_type: 'refresh_token', refresh_token: refreshToken }, app);
+    const refused = await refresh(a!, CLIENT, refreshToken);
     expect(refused.status).toBe(400);
     expect(refused.body.error).toBe('invalid_grant');
-    expect(await introspect(a!.url, refreshToken)).toEqual({ active: false });
-    expect(await introspect(a!.url, refreshed.body.access_token as string)).toEqual({ active: false });
+    expect(await introspect(a!, CLIENT, refreshToken)).toEqual({ active: false });
+    expect(await introspect(a!, CLIENT, refreshed.body.access_token as string)).toEqual({ active: false });
   }, 60_000);
 
   it('adds up failed sign-ins on A and B in Redis and locks the account on both', async () => {

@@ -1,28 +1,29 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+/**
+ * Racing requests on both backends: concurrent refreshes of one rotating token keep one
+ * lineage, a stolen token racing the real one ends the family, and a code is exchanged once.
+ */
+import { describe, expect, it } from 'vitest';
+import { aClient, REDIRECT } from '../test-support/clients.js';
+import { frozenClock, SECOND } from '../test-support/clock.js';
 import { testBackends } from '../test-support/databases.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
-import { authorize, codeFrom, tokenRequest } from './lib.js';
-import { PASSWORD, REDIRECT, introspect, manualClock, refresh, registerClient, signInTokens, type TestClient } from './test-support/lifecycle.js';
+import { introspect } from '../test-support/endpoints.js';
+import { authorize, codeFrom, refresh, signInTokens, tokenRequest } from '../test-support/oauth.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
 const CONCURRENCY = 20;
 
 describe.each(testBackends())('racing requests on %s', (backend) => {
-  const clock = manualClock();
-  let s: TestServer;
-  let npsso: string;
-  let rotator: TestClient;
-  let pub: TestClient;
-
-  beforeAll(async () => {
-    s = await startTestServer({ backend, now: clock.now });
-    await s.addUser('ada@example.com', PASSWORD);
-    rotator = await registerClient(s, 'rotator', { refreshPolicy: 'rotate' });
-    pub = await registerClient(s, 'pub', { public: true });
-    npsso = await s.signIn('ada@example.com', PASSWORD);
+  const clock = frozenClock();
+  const f = useServer({ backend, now: clock.now }, async (s) => {
+    const rotator = await aClient(s, { policy: 'rotate' });
+    const pub = await aClient(s, { public: true });
+    const npsso = await (await aPerson(s)).signIn();
+    return { npsso, rotator, pub };
   });
-  afterAll(() => s?.close());
 
   it(`never lets ${CONCURRENCY} concurrent refreshes of one rotating token diverge: one successor, and it refreshes afterwards`, async () => {
+    const { s, npsso, rotator, pub } = f;
     for (const client of [rotator, pub, rotator]) {
       const start = await signInTokens(s, npsso, client);
       const answers = await Promise.all(Array.from({ length: CONCURRENCY }, () => refresh(s, client, start.refresh_token)));
@@ -43,10 +44,11 @@ describe.each(testBackends())('racing requests on %s', (backend) => {
   });
 
   it('revokes the whole family at once when a stolen token races the legitimate lineage: nothing issued in the race survives', async () => {
+    const { s, npsso, rotator } = f;
     const start = await signInTokens(s, npsso, rotator);
     const second = await refresh(s, rotator, start.refresh_token);
     const successor = second.body.refresh_token as string;
-    clock.advance(11_000);
+    clock.advance(11 * SECOND);
     const answers = await Promise.all(
       Array.from({ length: CONCURRENCY }, (_, i) => refresh(s, rotator, i % 2 === 0 ? start.refresh_token : successor)),
     );
@@ -63,10 +65,11 @@ describe.each(testBackends())('racing requests on %s', (backend) => {
   });
 
   it(`exchanges a code once among ${CONCURRENCY} concurrent attempts, and the replays revoke what the one success got`, async () => {
-    const { location } = await authorize(s.url, npsso, { client_id: 'rotator', redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', access_type: 'offline' });
+    const { s, npsso, rotator } = f;
+    const { location } = await authorize(s, npsso, { client_id: rotator.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid', access_type: 'offline' });
     const code = codeFrom(location);
     const answers = await Promise.all(
-      Array.from({ length: CONCURRENCY }, () => tokenRequest(s.url, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, rotator.auth)),
+      Array.from({ length: CONCURRENCY }, () => tokenRequest(s, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT }, rotator.auth)),
     );
     const won = answers.filter((a) => a.status === 200);
     expect(won).toHaveLength(1);

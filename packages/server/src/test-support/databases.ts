@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { openRepository } from '../storage/open.js';
-import type { Repository } from '../storage/repository.js';
+
+/** The repository `openRepository` opens (named here, so the tests need no storage type import). */
+type Repository = Awaited<ReturnType<typeof openRepository>>;
 
 /** The admin connection: any database on the server, as a role that may CREATE DATABASE. */
 export const TEST_PG_ADMIN_URL = process.env['KEYTURN_TEST_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';

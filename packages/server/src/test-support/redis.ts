@@ -1,10 +1,13 @@
 /**
  * The real Redis on this machine, under a key prefix of the test's own, so runs never collide:
  * servers get `{ redisUrl, redisPrefix }`, the test gets a connection to look at what they
- * wrote, and `drop()` deletes every key under the prefix.
+ * wrote, and `drop()` deletes every key under the prefix; and two test servers sharing it.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterAll, beforeAll } from 'vitest';
+import type { ServerConfig } from '../config.js';
+import { startTestServer, type TestServer } from './server.js';
 
 export const TEST_REDIS_URL = process.env.KEYTURN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -35,4 +38,34 @@ export async function openRedisSandbox(): Promise<RedisSandbox> {
       await redis.quit();
     },
   };
+}
+
+/**
+ * Two test servers with databases of their own that share one Redis sandbox (as processes
+ * behind a load balancer share their counters), for the tests of one `describe` block, with
+ * what `setup` made on them; all closed and dropped afterwards.
+ *
+ * @example
+ * ```ts
+ * const f = useServersSharingRedis({ loginLockAfter: 3 }, async (servers) => ({ eve: await aPerson(servers) }));
+ * it('locks on both', async () => {
+ *   const { a, b, r, eve } = f;
+ * });
+ * ```
+ */
+export function useServersSharingRedis<T extends object>(
+  config: Partial<ServerConfig>,
+  setup: (servers: [TestServer, TestServer]) => Promise<T>,
+): { readonly a: TestServer; readonly b: TestServer; readonly r: RedisSandbox } & Readonly<T> {
+  const fixture: { a?: TestServer; b?: TestServer; r?: RedisSandbox } = {};
+  beforeAll(async () => {
+    const r = (fixture.r = await openRedisSandbox());
+    const [a, b] = await Promise.all([startTestServer({ config: { ...config, ...r.config } }), startTestServer({ config: { ...config, ...r.config } })]);
+    Object.assign(fixture, { a, b }, await setup([a, b]));
+  });
+  afterAll(async () => {
+    await Promise.all([fixture.a?.close(), fixture.b?.close()]);
+    await fixture.r?.drop();
+  });
+  return fixture as { a: TestServer; b: TestServer; r: RedisSandbox } & T;
 }
