@@ -7,6 +7,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { aClient, PSN } from '../test-support/clients.js';
 import { jwks as publishedKeys } from '../test-support/endpoints.js';
+import { BROWSER_ACCEPT } from '../test-support/http.js';
 import { authorize, codeFrom, pkcePair, tokenRequest } from '../test-support/oauth.js';
 import { PATHS, endpoint } from '../test-support/paths.js';
 import { aPerson } from '../test-support/people.js';
@@ -27,7 +28,7 @@ describe('the authorization endpoint', () => {
   const redirectParams = (location: string | null) => new URLSearchParams(location?.split('?')[1] ?? '');
 
   async function page(params: Record<string, string>, cookie = true) {
-    const res = await fetch(`${endpoint(f.s, 'authorize')}?${new URLSearchParams(params).toString()}`, { redirect: 'manual', headers: cookie ? { cookie: `npsso=${f.npsso}` } : {} });
+    const res = await fetch(`${endpoint(f.s, 'authorize')}?${new URLSearchParams(params).toString()}`, { redirect: 'manual', headers: { accept: BROWSER_ACCEPT, ...(cookie ? { cookie: `npsso=${f.npsso}` } : {}) } });
     return { status: res.status, location: res.headers.get('location'), type: res.headers.get('content-type'), body: await res.text() };
   }
 
@@ -79,6 +80,31 @@ describe('the authorization endpoint', () => {
     });
     expect(twice.status).toBe(400);
     expect(twice.headers.get('location')).toBeNull();
+  });
+
+  it('answers a program (no text/html in Accept) with RFC 6749 JSON that names the cause, never a redirect', async () => {
+    const { s, npsso, web } = f;
+    const asProgram = async (params: Record<string, string>, accept?: string) => {
+      const res = await fetch(`${endpoint(s, 'authorize')}?${new URLSearchParams(params).toString()}`, {
+        redirect: 'manual',
+        headers: { cookie: `npsso=${npsso}`, ...(accept ? { accept } : {}) },
+      });
+      return { status: res.status, location: res.headers.get('location'), type: res.headers.get('content-type'), body: (await res.json()) as unknown };
+    };
+    expect(await asProgram({ client_id: 'nobody', redirect_uri: web.redirectUri, response_type: 'code' })).toEqual({
+      status: 400,
+      location: null,
+      type: expect.stringMatching(/^application\/json/),
+      body: { error: 'invalid_client', error_description: 'Unknown client: This application is not registered with Keyturn.' },
+    });
+    expect((await asProgram({ client_id: web.id, redirect_uri: 'https://evil.example/cb', response_type: 'code' }, 'application/json')).body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Unregistered redirect URI: The redirect URI is not registered for this application.',
+    });
+    expect((await asProgram({ redirect_uri: web.redirectUri, response_type: 'code' }, '*/*')).body).toEqual({
+      error: 'invalid_request',
+      error_description: 'Missing client: The request does not name a client (client_id).',
+    });
   });
 
   it('sends invalid_scope back to the client, with the state, for a scope the client may not have', async () => {

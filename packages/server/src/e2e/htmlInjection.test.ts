@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
 import { aClient, REDIRECT } from '../test-support/clients.js';
-import { csrfFrom, raw, type Answer } from '../test-support/http.js';
+import { BROWSER_ACCEPT, csrfFrom, raw, type Answer } from '../test-support/http.js';
 import { signInTokens } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
 import { aPerson, PASSWORD } from '../test-support/people.js';
@@ -132,7 +132,7 @@ describe('attacks on the rendered pages', () => {
       ['sign-out 403', await evil.post('/signout', {})],
       ['revoke 403', await evil.post('/account/sessions/revoke-all', {})],
       ['revoke 404', await evil.post('/account/sessions/nope/revoke', { csrf: csrfFrom((await evil.get('/account')).body)! })],
-      ['authorize 400', await raw(`${s.url}${PATHS.authorize}?client_id=nope`)],
+      ['authorize 400', await raw(`${s.url}${PATHS.authorize}?client_id=nope`, { headers: { accept: BROWSER_ACCEPT } })],
       ['404', await raw(`${s.url}/no/such/page`)],
       ['404 with markup', await raw(`${s.url}/%3Cscript%3Ealert(1)%3C/script%3E`)],
       ['malformed body', await raw(`${s.url}/signin`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"x":' })],

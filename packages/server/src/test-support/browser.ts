@@ -4,7 +4,7 @@
  * address and User-Agent. (A real Chromium is in `chromium.ts`.)
  */
 import { expect } from 'vitest';
-import { csrfFrom, FORM, raw, setCookies, type Answer } from './http.js';
+import { BROWSER_ACCEPT, csrfFrom, FORM, raw, setCookies, type Answer } from './http.js';
 import type { Person } from './people.js';
 import { urlOf, type Target } from './paths.js';
 
@@ -52,7 +52,8 @@ export class Browser {
 
   private headers(extra: Record<string, string>): Record<string, string> {
     const cookie = this.cookieHeader();
-    return { ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}), ...(cookie ? { cookie } : {}), ...extra };
+    // What a browser sends for a page: some endpoints answer programs with JSON and browsers with HTML.
+    return { accept: BROWSER_ACCEPT, ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}), ...(cookie ? { cookie } : {}), ...extra };
   }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Answer> {

@@ -25,6 +25,9 @@ export interface RawOptions {
 /** The header of a form POST. */
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded' } as const;
 
+/** The Accept header a browser sends for a page (endpoints answer programs with JSON, browsers with HTML). */
+export const BROWSER_ACCEPT = 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8';
+
 /**
  * One HTTP request exactly as given, on its own connection. An error after the answer has
  * begun (the server may answer a too-large body and close before it is all written) is ignored.

@@ -1,6 +1,6 @@
 /**
  * `GET /api/authz/v3/oauth/authorize`. Unknown client or unregistered redirect URI: an error
- * page, never a redirect. Not signed in: to the sign-in page and back here afterwards
+ * page for a browser, RFC 6749 JSON for a program, never a redirect. Not signed in: to the sign-in page and back here afterwards
  * (`prompt=none`: `login_required` to the client). Otherwise a code, 302 to the client.
  */
 import type { FastifyInstance } from 'fastify';
@@ -24,12 +24,12 @@ export function registerAuthorizeRoute(app: FastifyInstance, kt: Keyturn): void 
       params = pick(request.query, NAMES);
       validated = await validateClientAndRedirect(kt, params);
     } catch (err) {
-      if (err instanceof AuthorizeRequestError) {
-        const { title, detail } = AUTHORIZE_ERROR_TEXT[err.code];
-        return reply.code(400).type('text/html; charset=utf-8').send(errorPage(title, detail));
-      }
-      if (err instanceof OAuthError) return reply.code(400).type('text/html; charset=utf-8').send(errorPage('Invalid request', err.description));
-      throw err;
+      const refused = err instanceof AuthorizeRequestError ? AUTHORIZE_ERROR_TEXT[err.code] : err instanceof OAuthError ? { title: 'Invalid request', detail: err.description, error: 'invalid_request' as const } : null;
+      if (!refused) throw err;
+      reply.code(400).header('Cache-Control', 'no-store');
+      // A browser gets the page; a program (no text/html in Accept) gets the same words as RFC 6749 JSON.
+      if (!/text\/html/i.test(request.headers.accept ?? '')) return reply.send({ error: refused.error, error_description: `${refused.title}: ${refused.detail}` });
+      return reply.type('text/html; charset=utf-8').send(errorPage(refused.title, refused.detail));
     }
     const back = (query: Record<string, string | undefined>) =>
       reply.code(302).header('Cache-Control', 'no-store').header('Location', buildRedirect(validated.redirectUri, { ...query, state: params.state, iss: kt.config.issuer })).send();
