@@ -8,4 +8,6 @@ export { authorizationCodeGrantRequest } from './authorizationCodeGrantRequest.j
 export { processAuthorizationCodeResponse } from './processAuthorizationCodeResponse.js';
 export { refreshTokenGrantRequest } from './refreshTokenGrantRequest.js';
 export { processRefreshTokenResponse } from './processRefreshTokenResponse.js';
+export { keyturnServer, type KeyturnClient, type KeyturnServerOptions } from './keyturnServer.js';
+export { discoverKeyturnServer } from './discoverKeyturnServer.js';
 export type * from './types.js';

@@ -4,11 +4,12 @@ import { RateLimitedError, RefreshTokenExpiredError, ReloginRequiredError } from
 import { exchangeRefreshTokenForAuthTokens } from '../exchange/exchangeRefreshTokenForAuthTokens.js';
 import type { AuthorizationPayload, AuthTokensResponse } from '../exchange/types.js';
 import type { StoredTokens } from '../vault/types.js';
+import { refreshOptionsFor, sessionTokens } from './lib/issuerBinding.js';
 import { isFresh, refreshTokenAboutToExpire, refreshTokenExpired, refreshWindows, shouldRefreshInBackground, type RefreshWindows } from './lib/refreshWindows.js';
 import { resolveSessionOptions, type ResolvedSessionOptions } from './lib/resolveSessionOptions.js';
 import { saveBeforeUse } from './lib/saveBeforeUse.js';
 import { signInWithNpsso } from './lib/signInWithNpsso.js';
-import { isStoredTokens, toStoredTokens } from './toStoredTokens.js';
+import { toStoredTokens } from './toStoredTokens.js';
 import type { AuthSessionEvents, AuthSessionOptions, FromNpssoOptions, SessionVault } from './types.js';
 
 type ReloginError = ReloginRequiredError | RefreshTokenExpiredError;
@@ -30,7 +31,7 @@ type ReloginError = ReloginRequiredError | RefreshTokenExpiredError;
  *
  * @example
  * ```ts
- * const session = await AuthSession.fromVault(vault, 'bot', { baseUrl: 'https://keyturn.example' });
+ * const session = await AuthSession.fromVault(vault, 'bot'); // refreshes where the tokens came from
  * session.on('reloginRequired', (err) => console.error(`sign in again: ${err.code}`));
  * const profile = await getProfileFromUserName(await session.authorization(), 'me');
  * ```
@@ -60,16 +61,17 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
   constructor(tokens: AuthTokensResponse | StoredTokens, options: AuthSessionOptions = {}) {
     super();
     this.#options = resolveSessionOptions(options);
-    this.#install(isStoredTokens(tokens) ? { ...tokens } : toStoredTokens(tokens, this.#options.now()));
+    this.#install(sessionTokens(tokens, this.#options.exchange, this.#options.now()));
   }
 
   /**
    * Signs in with an NPSSO token (NPSSO → code → tokens), saves the tokens when a vault is
-   * given, and returns the session.
+   * given, and returns the session. A public client (no secret) gets a fresh PKCE pair unless
+   * one is given.
    *
    * @example
    * ```ts
-   * const session = await AuthSession.fromNpsso(process.env.NPSSO!, { vault, name: 'bot' });
+   * const session = await AuthSession.fromNpsso(process.env.NPSSO!, { ...keyturnServer(url, { clientId }), vault, name: 'bot' });
    * ```
    */
   static async fromNpsso(npsso: string, options: FromNpssoOptions = {}): Promise<AuthSession> {
@@ -78,7 +80,9 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
 
   /**
    * Resumes the session saved in a vault under `name`; later refreshes are saved there too.
-   * Throws `ReloginRequiredError` when nothing is stored under that name.
+   * The tokens are refreshed at the server and as the client that issued them, so no options
+   * are needed; options that name another server or client reject with `IssuerMismatchError`
+   * (nothing is sent). Throws `ReloginRequiredError` when nothing is stored under that name.
    *
    * @example
    * ```ts
@@ -143,7 +147,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
 
   /**
    * Replaces the tokens (e.g. after signing in again). A refresh still running will not
-   * overwrite them.
+   * overwrite them. An exchange result is taken to come from the server of the tokens it replaces.
    *
    * @example
    * ```ts
@@ -151,8 +155,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
    * ```
    */
   setTokens(tokens: AuthTokensResponse | StoredTokens): void {
-    const stored = isStoredTokens(tokens) ? { ...tokens } : toStoredTokens(tokens, this.#options.now());
-    this.#apply(stored, ++this.#seq);
+    this.#apply(sessionTokens(tokens, this.#options.exchange, this.#options.now(), this.#tokens), ++this.#seq);
   }
 
   async #slowPath(now: number): Promise<string> {
@@ -211,7 +214,8 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
   async #refreshFrom(base: StoredTokens, seq: number): Promise<StoredTokens> {
     if (this.#relogin && this.#relogin.refreshToken === base.refreshToken) throw this.#relogin.error;
     const { now, clockSkewMs, vault, name } = this.#options;
-    const { exchange } = this.#options;
+    // Decided before anything is sent: a refresh token goes only to the server that issued it.
+    const exchange = refreshOptionsFor(base, this.#options.exchange);
     const windows = refreshWindows(base, this.#options);
     const startedAt = now();
     if (refreshTokenExpired(windows, startedAt)) {
@@ -232,7 +236,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
       }
       throw err;
     }
-    const next = toStoredTokens(fresh, startedAt);
+    const next = toStoredTokens(fresh, startedAt, exchange);
     const newer = vault ? await saveBeforeUse(vault, name, next) : null;
     if (newer) return this.#apply(newer, seq, 'vault');
     return this.#apply(next, seq, 'server', next.refreshToken !== base.refreshToken);
@@ -261,6 +265,8 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
 
   #install(tokens: StoredTokens): void {
     const windows = refreshWindows(tokens, this.#options);
+    // Tokens of another server than the options name are refused here, before any use.
+    refreshOptionsFor(tokens, this.#options.exchange);
     if (this.#relogin && this.#relogin.refreshToken !== tokens.refreshToken) this.#relogin = undefined;
     this.#tokens = tokens;
     this.#windows = windows;
