@@ -2,6 +2,7 @@
 import { InvalidNpssoError } from '../errors.js';
 import { codeChallengeS256 } from '../lib/pkce.js';
 import { isPlayStation, resolveClient } from '../lib/options.js';
+import { withPsnApiSentence } from '../lib/psnApiSentence.js';
 import { send } from '../lib/send.js';
 import type { AuthorizationOptions } from './types.js';
 
@@ -19,7 +20,8 @@ const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
  */
 export async function authorizationRequest(npsso: string, options: AuthorizationOptions = {}): Promise<Response> {
   if (typeof npsso !== 'string' || !COOKIE_VALUE.test(npsso)) {
-    throw new InvalidNpssoError('the NPSSO token is empty or contains characters a cookie cannot carry');
+    const err = new InvalidNpssoError('the NPSSO token is empty or contains characters a cookie cannot carry');
+    throw withPsnApiSentence(err, options.baseUrl);
   }
   const client = resolveClient(options);
   const params = new URLSearchParams({ access_type: 'offline', client_id: client.clientId });

@@ -1,5 +1,5 @@
 /** psn-api compatible exchange functions, with their send and parse halves. */
-export { exchangeNpssoForAccessCode } from './exchangeNpssoForAccessCode.js';
+export { exchangeNpssoForAccessCode, exchangeNpssoForCode } from './exchangeNpssoForAccessCode.js';
 export { exchangeAccessCodeForAuthTokens, exchangeCodeForAccessToken } from './exchangeAccessCodeForAuthTokens.js';
 export { exchangeRefreshTokenForAuthTokens } from './exchangeRefreshTokenForAuthTokens.js';
 export { authorizationRequest } from './authorizationRequest.js';

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../server/src/test-support/server.js';
 import { decodeJwtPayload } from '../lib/decodeJwtPayload.js';
+import { rejection } from '../test-support/rejection.js';
 import { AuthSession } from '../session/authSession.js';
 import { discoverKeyturnServer } from './discoverKeyturnServer.js';
 import { exchangeNpssoForAccessCode } from './exchangeNpssoForAccessCode.js';
@@ -50,13 +51,17 @@ describe('keyturnServer against the real server', () => {
 
 describe('refusals of the real authorization endpoint', () => {
   it('says that the client is unknown', async () => {
-    const err = await exchangeNpssoForAccessCode(await npsso(), keyturnServer(server.url, { clientId: 'nobody' })).catch((e: unknown) => e as Error);
+    const err = await rejection(exchangeNpssoForAccessCode(await npsso(), keyturnServer(server.url, { clientId: 'nobody' })));
     expect(err).toMatchObject({ status: 400 });
+    expect(err.message).toMatch(/unknown client|not registered/i);
+    expect(err.message).toContain('Is your NPSSO code valid?');
   });
 
   it('says that the redirect URI is not registered', async () => {
     const options = keyturnServer(server.url, { clientId: 'bot', clientSecret: 'bot-secret-0123456789', redirectUri: 'com.example.other://redirect' });
-    const err = await exchangeNpssoForAccessCode(await npsso(), options).catch((e: unknown) => e as Error);
+    const err = await rejection(exchangeNpssoForAccessCode(await npsso(), options));
     expect(err).toMatchObject({ status: 400 });
+    expect(err.message).toMatch(/redirect URI/i);
+    expect(String((err as { error_description?: string }).error_description)).toMatch(/redirect URI/i);
   });
 });

@@ -1,7 +1,8 @@
 /** Reads the access code out of an `/authorize` answer, or throws the typed error it means. */
-import { InvalidNpssoError, InvalidResponseError } from '../errors.js';
+import { InvalidNpssoError, InvalidResponseError, KeyturnError } from '../errors.js';
 import { errorFromFields, errorFromResponse } from '../lib/errorFromResponse.js';
 import { resolveClient } from '../lib/options.js';
+import { withPsnApiSentence } from '../lib/psnApiSentence.js';
 import type { AuthorizationOptions } from './types.js';
 
 /**
@@ -9,7 +10,9 @@ import type { AuthorizationOptions } from './types.js';
  * `com.scee.psxandroid.scecompcall://redirect/?code=v3.…`). A redirect carrying `?error=…`
  * becomes that error (`login_required` → `InvalidNpssoError`); a redirect elsewhere or a page
  * instead of a redirect means the server wants an interactive sign-in → `InvalidNpssoError`;
- * an error answer keeps its `error`, `error_description` and `status`.
+ * an error answer keeps its `error`, `error_description` (or what its HTML page says) and
+ * `status`. Every error's message also carries psn-api's "There was a problem retrieving your
+ * PSN access code. Is your NPSSO code valid? …", which code written for psn-api matches on.
  *
  * @example
  * ```ts
@@ -20,6 +23,14 @@ export async function processAuthorizationResponse(
   res: Response,
   options: Pick<AuthorizationOptions, 'baseUrl' | 'redirectUri' | 'clientId' | 'state'> = {},
 ): Promise<string> {
+  try {
+    return await readAccessCode(res, options);
+  } catch (err) {
+    throw err instanceof KeyturnError ? withPsnApiSentence(err, options.baseUrl) : err;
+  }
+}
+
+async function readAccessCode(res: Response, options: Pick<AuthorizationOptions, 'baseUrl' | 'redirectUri' | 'clientId' | 'state'>): Promise<string> {
   if (res.status >= 400) throw await errorFromResponse(res, 'authorize');
   if (res.status < 300) {
     await res.body?.cancel();
