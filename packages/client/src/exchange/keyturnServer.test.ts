@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeFetch, json, redirect, tokenBody } from '../test-support/fakeFetch.js';
+import { fakeFetch, signInAnswers } from '../test-support/fakeFetch.js';
 import { exchangeAccessCodeForAuthTokens } from './exchangeAccessCodeForAuthTokens.js';
 import { exchangeNpssoForAccessCode } from './exchangeNpssoForAccessCode.js';
 import { exchangeRefreshTokenForAuthTokens } from './exchangeRefreshTokenForAuthTokens.js';
@@ -33,7 +33,7 @@ describe('keyturnServer', () => {
 
   it('makes every exchange talk to that server as that client, without redirect_uri and with an empty scope', async () => {
     const server = keyturnServer('http://127.0.0.1:8080', { clientId: 'my-bot', clientSecret: 's3cret' });
-    const f = fakeFetch((req) => (req.url.pathname.endsWith('/authorize') ? redirect('com.example.bot://redirect/?code=v3.c') : json(tokenBody())));
+    const f = fakeFetch(signInAnswers('com.example.bot://redirect/?code=v3.c'));
     const code = await exchangeNpssoForAccessCode(NPSSO, { ...server, fetch: f });
     const tokens = await exchangeAccessCodeForAuthTokens(code, { ...server, fetch: f });
     await exchangeRefreshTokenForAuthTokens(tokens.refreshToken, { ...server, fetch: f });

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { IssuerMismatchError } from '../errors.js';
 import { keyturnServer } from '../exchange/keyturnServer.js';
 import { createMemoryStore } from '../stores/memory.js';
-import { fakeFetch, json, tokenBody } from '../test-support/fakeFetch.js';
+import { fakeFetch, json, signInAnswers, tokenBody } from '../test-support/fakeFetch.js';
 import { createVault } from '../vault/createVault.js';
 import { AuthSession } from './authSession.js';
 import { HOUR, stored, T0 } from './test-support/sessionFixtures.js';
@@ -96,11 +96,7 @@ describe('a session of bound tokens', () => {
 describe('a session from a vault', () => {
   it('records the token endpoint and client inside the encrypted entry at sign-in', async () => {
     const vault = newVault();
-    const f = fakeFetch((req) =>
-      req.url.pathname.endsWith('/authorize')
-        ? new Response(null, { status: 302, headers: { location: 'com.example.bot://redirect/?code=v3.c' } })
-        : json(tokenBody()),
-    );
+    const f = fakeFetch(signInAnswers('com.example.bot://redirect/?code=v3.c'));
     await AuthSession.fromNpsso('n'.repeat(64), { ...keyturnServer(A, { clientId: 'bot', clientSecret: 's' }), fetch: f, now, vault, name: 'bot' });
     expect(await vault.load('bot')).toMatchObject({ tokenEndpoint: A_TOKEN, clientId: 'bot' });
     const raw = (await vault.store.get('bot'))!;
@@ -110,11 +106,7 @@ describe('a session from a vault', () => {
 
   it('binds PlayStation sign-ins to PlayStation, so Keyturn options cannot redirect their refresh', async () => {
     const vault = newVault();
-    const f = fakeFetch((req) =>
-      req.url.pathname.endsWith('/authorize')
-        ? new Response(null, { status: 302, headers: { location: 'com.scee.psxandroid.scecompcall://redirect/?code=v3.c' } })
-        : json(tokenBody()),
-    );
+    const f = fakeFetch(signInAnswers('com.scee.psxandroid.scecompcall://redirect/?code=v3.c'));
     await AuthSession.fromNpsso('n'.repeat(64), { fetch: f, now, vault, name: 'bot' });
     expect(await vault.load('bot')).toMatchObject({ tokenEndpoint: PSN_TOKEN, clientId: '09515159-7237-4370-9b40-3806e67c0891' });
     await expect(AuthSession.fromVault(vault, 'bot', { fetch: f, baseUrl: A })).rejects.toBeInstanceOf(IssuerMismatchError);

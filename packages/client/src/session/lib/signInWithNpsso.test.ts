@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { keyturnServer } from '../../exchange/keyturnServer.js';
 import { codeChallengeS256 } from '../../lib/pkce.js';
-import { fakeFetch, json, redirect, tokenBody } from '../../test-support/fakeFetch.js';
+import { fakeFetch, signInAnswers } from '../../test-support/fakeFetch.js';
 import { signInWithNpsso } from './signInWithNpsso.js';
 
 const NPSSO = 'e'.repeat(64);
-const answer = (req: { url: URL }) => (req.url.pathname.endsWith('/authorize') ? redirect('com.example.bot://redirect/?code=v3.c') : json(tokenBody()));
+const answer = signInAnswers('com.example.bot://redirect/?code=v3.c');
 
 describe('signInWithNpsso', () => {
   it('gives a public client a fresh PKCE pair: the challenge to /authorize, its verifier to /token', async () => {
