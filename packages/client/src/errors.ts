@@ -2,6 +2,7 @@
  * Every failure of the exchange functions and of `AuthSession`, as a class with a stable `code`.
  * `switch (err.code)` on a `KeyturnError` narrows to the class; messages never contain a token.
  */
+import type { TokenIssuer } from './vault/types.js';
 
 /**
  * Every `code` a Keyturn client error can carry.
@@ -23,7 +24,8 @@ export type KeyturnErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_INVALID_RESPONSE'
   | 'ERR_OAUTH'
-  | 'ERR_PERSIST_FAILED';
+  | 'ERR_PERSIST_FAILED'
+  | 'ERR_ISSUER_MISMATCH';
 
 /**
  * The RFC 6749 error fields a server answered with, kept as they came.
@@ -221,6 +223,36 @@ export class PersistError extends KeyturnError {
 }
 
 /**
+ * The options name another server or client than the one the tokens were issued by: the
+ * refresh token is not sent anywhere. Leave `baseUrl` / `clientId` out to use the stored ones,
+ * or sign in again against the other server.
+ *
+ * @example
+ * ```ts
+ * const session = await AuthSession.fromVault(vault, 'bot', keyturnServer(url, { clientId })).catch((err) => {
+ *   if (err instanceof IssuerMismatchError) console.error(`stored tokens belong to ${err.issuedBy.tokenEndpoint}`);
+ *   throw err;
+ * });
+ * ```
+ */
+export class IssuerMismatchError extends KeyturnError {
+  readonly code = 'ERR_ISSUER_MISMATCH' as const;
+  constructor(
+    /** Where the tokens came from: the only place their refresh token goes. */
+    readonly issuedBy: TokenIssuer,
+    /** What the options named instead. */
+    readonly requested: TokenIssuer,
+  ) {
+    const server = issuedBy.tokenEndpoint === requested.tokenEndpoint ? '' : ` at ${requested.tokenEndpoint}`;
+    const client = issuedBy.clientId === requested.clientId ? '' : ` as client "${requested.clientId}"`;
+    super(
+      `these tokens were issued by ${issuedBy.tokenEndpoint} to client "${issuedBy.clientId}"; refusing to refresh them${server}${client}. ` +
+        'Leave baseUrl and clientId out of the options to use the stored ones, or sign in again against the other server',
+    );
+  }
+}
+
+/**
  * Every concrete error class, so `switch (err.code)` narrows.
  *
  * @example
@@ -245,7 +277,8 @@ export type KeyturnClientError =
   | TimeoutError
   | InvalidResponseError
   | OAuthError
-  | PersistError;
+  | PersistError
+  | IssuerMismatchError;
 
 /**
  * True for the errors only a new sign-in fixes (`ERR_RELOGIN_REQUIRED`, `ERR_REFRESH_TOKEN_EXPIRED`,

@@ -11,6 +11,7 @@ export { createVault } from './vault/createVault.js';
 export { VaultError, StoreError, type VaultErrorCode, type StoreErrorCode } from './vault/errors.js';
 export type {
   StoredTokens,
+  TokenIssuer,
   TokenStore,
   LockOptions,
   Vault,

@@ -16,12 +16,12 @@ export async function authorizationCodeGrantRequest(
   code: string,
   options: AuthorizationCodeOptions = {},
 ): Promise<Response> {
-  const params = new URLSearchParams({
-    code,
-    redirect_uri: resolveClient(options).redirectUri,
-    grant_type: 'authorization_code',
-    token_format: 'jwt',
-  });
+  const { redirectUri } = resolveClient(options);
+  const params = new URLSearchParams({ code });
+  // An authorization request without redirect_uri is answered to the registered one (RFC 6749 4.1.3).
+  if (redirectUri !== undefined) params.set('redirect_uri', redirectUri);
+  params.set('grant_type', 'authorization_code');
+  params.set('token_format', 'jwt');
   if (options.codeVerifier !== undefined) params.set('code_verifier', options.codeVerifier);
   return tokenRequest(params, options);
 }

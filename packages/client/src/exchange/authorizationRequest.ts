@@ -1,7 +1,8 @@
 /** Sends the NPSSO cookie to `/authorize`; answers the raw `Response` (see `processAuthorizationResponse`). */
 import { InvalidNpssoError } from '../errors.js';
 import { codeChallengeS256 } from '../lib/pkce.js';
-import { resolveClient } from '../lib/options.js';
+import { isPlayStation, resolveClient } from '../lib/options.js';
+import { withPsnApiSentence } from '../lib/psnApiSentence.js';
 import { send } from '../lib/send.js';
 import type { AuthorizationOptions } from './types.js';
 
@@ -19,16 +20,14 @@ const COOKIE_VALUE = /^[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]+$/;
  */
 export async function authorizationRequest(npsso: string, options: AuthorizationOptions = {}): Promise<Response> {
   if (typeof npsso !== 'string' || !COOKIE_VALUE.test(npsso)) {
-    throw new InvalidNpssoError('the NPSSO token is empty or contains characters a cookie cannot carry');
+    const err = new InvalidNpssoError('the NPSSO token is empty or contains characters a cookie cannot carry');
+    throw withPsnApiSentence(err, options.baseUrl);
   }
   const client = resolveClient(options);
-  const params = new URLSearchParams({
-    access_type: 'offline',
-    client_id: client.clientId,
-    redirect_uri: client.redirectUri,
-    response_type: 'code',
-    scope: client.scope,
-  });
+  const params = new URLSearchParams({ access_type: 'offline', client_id: client.clientId });
+  if (client.redirectUri !== undefined) params.set('redirect_uri', client.redirectUri);
+  params.set('response_type', 'code');
+  params.set('scope', client.scope);
   if (options.state !== undefined) params.set('state', options.state);
   if (options.nonce !== undefined) params.set('nonce', options.nonce);
   const challenge = options.codeChallenge ?? (options.codeVerifier ? codeChallengeS256(options.codeVerifier) : undefined);
@@ -36,9 +35,9 @@ export async function authorizationRequest(npsso: string, options: Authorization
     params.set('code_challenge', challenge);
     params.set('code_challenge_method', 'S256');
   }
-  return send(
-    `${client.baseUrl}/authorize?${params.toString()}`,
-    { method: 'GET', headers: { Cookie: `npsso=${npsso}` }, redirect: 'manual' },
-    options,
-  );
+  const headers: Record<string, string> = { Cookie: `npsso=${npsso}` };
+  // Asks for a JSON error instead of a page (unknown client, unregistered redirect URI);
+  // PlayStation gets exactly psn-api's headers.
+  if (!isPlayStation(client.baseUrl)) headers.Accept = 'application/json';
+  return send(`${client.baseUrl}/authorize?${params.toString()}`, { method: 'GET', headers, redirect: 'manual' }, options);
 }

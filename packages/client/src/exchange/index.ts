@@ -1,5 +1,5 @@
 /** psn-api compatible exchange functions, with their send and parse halves. */
-export { exchangeNpssoForAccessCode } from './exchangeNpssoForAccessCode.js';
+export { exchangeNpssoForAccessCode, exchangeNpssoForCode } from './exchangeNpssoForAccessCode.js';
 export { exchangeAccessCodeForAuthTokens, exchangeCodeForAccessToken } from './exchangeAccessCodeForAuthTokens.js';
 export { exchangeRefreshTokenForAuthTokens } from './exchangeRefreshTokenForAuthTokens.js';
 export { authorizationRequest } from './authorizationRequest.js';
@@ -8,4 +8,6 @@ export { authorizationCodeGrantRequest } from './authorizationCodeGrantRequest.j
 export { processAuthorizationCodeResponse } from './processAuthorizationCodeResponse.js';
 export { refreshTokenGrantRequest } from './refreshTokenGrantRequest.js';
 export { processRefreshTokenResponse } from './processRefreshTokenResponse.js';
+export { keyturnServer, type KeyturnClient, type KeyturnServerOptions } from './keyturnServer.js';
+export { discoverKeyturnServer } from './discoverKeyturnServer.js';
 export type * from './types.js';

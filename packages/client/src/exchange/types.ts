@@ -84,8 +84,11 @@ export interface ExchangeOptions extends RequestOptions {
    * omitted), none otherwise. With no secret the client is public: `client_id` goes in the form.
    */
   clientSecret?: string;
-  /** Default: `com.scee.psxandroid.scecompcall://redirect`. */
-  redirectUri?: string;
+  /**
+   * Default: `com.scee.psxandroid.scecompcall://redirect`. `null`: none is sent, and the server
+   * uses the client's only registered redirect URI (Keyturn does; see `keyturnServer`).
+   */
+  redirectUri?: string | null;
   /** Default: `psn:mobile.v2.core psn:clientapp`. */
   scope?: string;
 }

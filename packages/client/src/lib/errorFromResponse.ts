@@ -10,17 +10,28 @@ import {
   ServerError,
   type OAuthErrorFields,
 } from '../errors.js';
+import { htmlErrorText, looksLikeHtml } from './htmlErrorText.js';
 
 /** Which exchange the answer belongs to: the same `error` means different things in each. */
 export type ExchangeKind = 'authorize' | 'authorization_code' | 'refresh_token';
 
-/** Reads the RFC 6749 error fields from a JSON body, if it has them. Never throws. */
+/**
+ * Reads the RFC 6749 error fields from a JSON body, if it has them; from an HTML error page,
+ * what the page says becomes `error_description` (there is no `error` code to read). Never throws.
+ */
 export async function readErrorFields(res: Response): Promise<OAuthErrorFields> {
   const fields: OAuthErrorFields = { status: res.status };
+  let text: string;
+  try {
+    text = await res.text();
+  } catch {
+    return fields;
+  }
   let body: unknown;
   try {
-    body = await res.json();
+    body = JSON.parse(text);
   } catch {
+    if (looksLikeHtml(text, res.headers.get('content-type'))) fields.error_description = htmlErrorText(text);
     return fields;
   }
   if (body && typeof body === 'object') {
@@ -49,13 +60,14 @@ export function errorFromFields(fields: OAuthErrorFields, kind: ExchangeKind): K
       break;
   }
   if (kind === 'authorize' && (fields.status === 401 || fields.status === 403) && !fields.error) {
-    return new InvalidNpssoError(`the NPSSO token was refused (HTTP ${fields.status})`, fields);
+    return new InvalidNpssoError(`the NPSSO token was refused (${what})${detail}`, fields);
   }
   if (fields.status === 401 && !fields.error) {
-    return new InvalidClientError('the server refused the client (HTTP 401)', fields);
+    return new InvalidClientError(`the server refused the client (${what})${detail}`, fields);
   }
   if (!fields.error) {
-    return new InvalidResponseError(`unexpected answer (HTTP ${fields.status}) without an OAuth error`, fields);
+    // No machine-readable code; what an error page said (in `detail`) is still worth showing.
+    return new InvalidResponseError(`unexpected answer (${what})${detail || ' without an OAuth error'}`, fields);
   }
   return new OAuthError(`the server answered ${what}${detail}`, fields);
 }
@@ -69,8 +81,9 @@ export async function errorFromResponse(res: Response, kind: ExchangeKind, now =
     return new RateLimitedError(`rate limited by the server (HTTP 429)${when}`, fields, retryAfter);
   }
   if (res.status >= 500) {
-    const detail = fields.error ? ` (${fields.error})` : '';
-    return new ServerError(`the server failed (HTTP ${res.status})${detail}`, fields);
+    const code = fields.error ? ` (${fields.error})` : '';
+    const detail = fields.error_description ? `: ${fields.error_description}` : '';
+    return new ServerError(`the server failed (HTTP ${res.status})${code}${detail}`, fields);
   }
   return errorFromFields(fields, kind);
 }

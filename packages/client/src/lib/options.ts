@@ -1,13 +1,17 @@
 /** Turns `ExchangeOptions` into the concrete endpoint URLs and client authentication to use. */
 import type { ExchangeOptions } from '../exchange/types.js';
+import type { TokenIssuer } from '../vault/types.js';
 import { OAUTH_PATH, PSN_BASE_URL, PSN_CLIENT_ID, PSN_CLIENT_SECRET, PSN_REDIRECT_URI, PSN_SCOPE } from './constants.js';
 
 export interface ResolvedClient {
   /** The OAuth prefix without a trailing slash. */
   baseUrl: string;
+  /** `{baseUrl}/token`: where codes and refresh tokens go. */
+  tokenEndpoint: string;
   clientId: string;
   clientSecret: string | undefined;
-  redirectUri: string;
+  /** `undefined`: none is sent, the server uses the client's only registered one. */
+  redirectUri: string | undefined;
   scope: string;
 }
 
@@ -16,13 +20,26 @@ export function resolveClient(options: ExchangeOptions = {}): ResolvedClient {
   const clientId = options.clientId ?? PSN_CLIENT_ID;
   const clientSecret =
     options.clientSecret ?? (clientId === PSN_CLIENT_ID ? PSN_CLIENT_SECRET : undefined);
+  const baseUrl = normalizeBaseUrl(options.baseUrl ?? PSN_BASE_URL);
   return {
-    baseUrl: normalizeBaseUrl(options.baseUrl ?? PSN_BASE_URL),
+    baseUrl,
+    tokenEndpoint: `${baseUrl}/token`,
     clientId,
     clientSecret: clientSecret === '' ? undefined : clientSecret,
-    redirectUri: options.redirectUri ?? PSN_REDIRECT_URI,
+    redirectUri: options.redirectUri === null ? undefined : (options.redirectUri ?? PSN_REDIRECT_URI),
     scope: options.scope ?? PSN_SCOPE,
   };
+}
+
+/** The token endpoint and client that tokens obtained with these options are bound to. */
+export function issuerOf(options: ExchangeOptions = {}): TokenIssuer {
+  const { tokenEndpoint, clientId } = resolveClient(options);
+  return { tokenEndpoint, clientId };
+}
+
+/** True for PlayStation's own endpoint, where requests must be byte for byte what psn-api sends. */
+export function isPlayStation(baseUrl: string): boolean {
+  return baseUrl === PSN_BASE_URL;
 }
 
 export function normalizeBaseUrl(input: string | URL): string {

@@ -1,4 +1,4 @@
 /** The self-refreshing session. */
-export { AuthSession } from './AuthSession.js';
+export { AuthSession } from './authSession.js';
 export { toStoredTokens } from './toStoredTokens.js';
 export type * from './types.js';

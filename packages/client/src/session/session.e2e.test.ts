@@ -9,7 +9,7 @@ import { exchangeAccessCodeForAuthTokens, exchangeNpssoForAccessCode, exchangeRe
 import { decodeJwtPayload } from '../lib/decodeJwtPayload.js';
 import { createFileStore } from '../stores/file.js';
 import { createVault } from '../vault/createVault.js';
-import { AuthSession } from './AuthSession.js';
+import { AuthSession } from './authSession.js';
 import type { SessionVault } from './types.js';
 
 const HOUR = 3_600_000;

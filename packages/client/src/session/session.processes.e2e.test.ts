@@ -11,7 +11,7 @@ import { decodeJwtPayload } from '../lib/decodeJwtPayload.js';
 import { fileBackend, postgresBackend, redisBackend, sqliteBackend, type Backend, type StoreSpec } from '../stores/test-support/backends.js';
 import { startReadyChild } from '../test-support/readyChild.js';
 import { createVault } from '../vault/createVault.js';
-import { AuthSession } from './AuthSession.js';
+import { AuthSession } from './authSession.js';
 import type { SessionChildInput, SessionChildOutput } from './test-support/sessionChild.js';
 
 const CHILD = fileURLToPath(new URL('./test-support/sessionChild.ts', import.meta.url));

@@ -43,3 +43,16 @@ export function tokenBody(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+/** A redirect answer, as `/authorize` gives. */
+export function redirect(location: string, status = 302): Response {
+  return new Response(null, { status, headers: { location } });
+}
+
+/** psn-api's hard-coded Basic header: PlayStation's client id and secret. */
+export const PSN_BASIC = 'Basic MDk1MTUxNTktNzIzNy00MzcwLTliNDAtMzgwNmU2N2MwODkxOnVjUGprYTV0bnRCMktxc1A=';
+
+/** A handler for a whole sign-in: `/authorize` redirects to `location`, every other request gets tokens. */
+export function signInAnswers(location: string): Handler {
+  return (req) => (req.url.pathname.endsWith('/authorize') ? redirect(location) : json(tokenBody()));
+}

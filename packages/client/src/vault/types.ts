@@ -28,6 +28,27 @@ export interface StoredTokens {
   tokenType: string;
   /** ISO 8601 of when these tokens were obtained; a newer save wins. */
   obtainedAt: string;
+  /**
+   * The token endpoint that issued these tokens, e.g. `http://127.0.0.1:8080/api/authz/v3/oauth/token`.
+   * A session refreshes only there. Absent in entries saved before tokens remembered their issuer.
+   */
+  tokenEndpoint?: string;
+  /** The client the tokens were issued to; a session refreshes only as this client. */
+  clientId?: string;
+}
+
+/**
+ * Where a refresh token may be sent: the token endpoint that issued it and the client it was issued to.
+ *
+ * @example
+ * ```ts
+ * const issuer: TokenIssuer = { tokenEndpoint: 'http://127.0.0.1:8080/api/authz/v3/oauth/token', clientId: 'my-bot' };
+ * if (err instanceof IssuerMismatchError) console.error(`tokens belong to ${err.issuedBy.tokenEndpoint}`);
+ * ```
+ */
+export interface TokenIssuer {
+  tokenEndpoint: string;
+  clientId: string;
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { createVault } from '../../vault/createVault.js';
 import { openSpec, type StoreSpec } from '../../stores/test-support/backends.js';
-import { AuthSession } from '../AuthSession.js';
+import { AuthSession } from '../authSession.js';
 import type { ExchangeOptions } from '../../exchange/types.js';
 
 export interface SessionChildInput {

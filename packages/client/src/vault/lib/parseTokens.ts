@@ -3,6 +3,8 @@ import { VaultError } from '../errors.js';
 import type { StoredTokens } from '../types.js';
 
 const REQUIRED = ['accessToken', 'accessTokenExpiresAt', 'refreshToken', 'refreshTokenExpiresAt', 'scope', 'tokenType', 'obtainedAt'] as const;
+/** Entries saved before tokens remembered their issuer lack the last two; they still load. */
+const OPTIONAL = ['idToken', 'tokenEndpoint', 'clientId'] as const;
 
 /**
  * Parses and validates the JSON of one entry; failures are `ERR_VAULT_CORRUPT` without any value in the message.
@@ -28,8 +30,10 @@ export function parseTokens(json: string, name: string): StoredTokens {
       throw new VaultError('ERR_VAULT_CORRUPT', `Vault entry "${name}" lacks the string field "${field}"`);
     }
   }
-  if (record['idToken'] !== undefined && typeof record['idToken'] !== 'string') {
-    throw new VaultError('ERR_VAULT_CORRUPT', `Vault entry "${name}" has a non-string "idToken"`);
+  for (const field of OPTIONAL) {
+    if (record[field] !== undefined && typeof record[field] !== 'string') {
+      throw new VaultError('ERR_VAULT_CORRUPT', `Vault entry "${name}" has a non-string "${field}"`);
+    }
   }
   return record as unknown as StoredTokens;
 }

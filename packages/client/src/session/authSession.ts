@@ -1,20 +1,16 @@
 /** `AuthSession`: holds tokens, refreshes them before they expire, one refresh at a time. */
 import { EventEmitter } from 'node:events';
-import {
-  PersistError,
-  RateLimitedError,
-  RefreshTokenExpiredError,
-  ReloginRequiredError,
-} from '../errors.js';
-import { exchangeAccessCodeForAuthTokens } from '../exchange/exchangeAccessCodeForAuthTokens.js';
-import { exchangeNpssoForAccessCode } from '../exchange/exchangeNpssoForAccessCode.js';
+import { RateLimitedError, RefreshTokenExpiredError, ReloginRequiredError } from '../errors.js';
 import { exchangeRefreshTokenForAuthTokens } from '../exchange/exchangeRefreshTokenForAuthTokens.js';
 import type { AuthorizationPayload, AuthTokensResponse } from '../exchange/types.js';
 import type { StoredTokens } from '../vault/types.js';
-import { isStoredTokens, toStoredTokens } from './toStoredTokens.js';
+import { refreshOptionsFor, sessionTokens } from './lib/issuerBinding.js';
+import { isFresh, refreshTokenAboutToExpire, refreshTokenExpired, refreshWindows, shouldRefreshInBackground, type RefreshWindows } from './lib/refreshWindows.js';
+import { resolveSessionOptions, type ResolvedSessionOptions } from './lib/resolveSessionOptions.js';
+import { saveBeforeUse } from './lib/saveBeforeUse.js';
+import { signInWithNpsso } from './lib/signInWithNpsso.js';
+import { toStoredTokens } from './toStoredTokens.js';
 import type { AuthSessionEvents, AuthSessionOptions, FromNpssoOptions, SessionVault } from './types.js';
-
-const DAY_MS = 86_400_000;
 
 type ReloginError = ReloginRequiredError | RefreshTokenExpiredError;
 
@@ -30,27 +26,23 @@ type ReloginError = ReloginRequiredError | RefreshTokenExpiredError;
  * - With a vault, a refresh runs under `vault.withLock(name)`: the stored tokens are re-read
  *   first (another process may have refreshed already, or rotated the refresh token), and new
  *   tokens are saved BEFORE they are used. If saving fails, the refresh fails (`PersistError`).
+ * - Tokens remember the token endpoint and client that issued them, and are refreshed only
+ *   there; options naming another server or client fail with `IssuerMismatchError`.
  *
  * @example
  * ```ts
- * const session = await AuthSession.fromVault(vault, 'bot', { baseUrl: 'https://keyturn.example' });
- * session.on('reloginRequired', () => notifyOwner('please sign in again'));
+ * const session = await AuthSession.fromVault(vault, 'bot'); // refreshes where the tokens came from
+ * session.on('reloginRequired', (err) => console.error(`sign in again: ${err.code}`));
  * const profile = await getProfileFromUserName(await session.authorization(), 'me');
  * ```
  */
 export class AuthSession extends EventEmitter<AuthSessionEvents> {
-  readonly #options: AuthSessionOptions;
-  readonly #now: () => number;
-  readonly #vault: SessionVault | undefined;
-  readonly #name: string;
+  readonly #options: Readonly<ResolvedSessionOptions>;
 
   #tokens!: StoredTokens;
-  #refreshExpiresAt = 0;
+  #windows!: RefreshWindows;
   /** Before this instant getAccessToken() takes the fast path. */
   #fastUntil = 0;
-  #shouldAt = 0;
-  #mustAt = 0;
-  #warnAt = 0;
   #warnedFor = NaN;
 
   #pending: Promise<StoredTokens> | undefined;
@@ -68,42 +60,29 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
    */
   constructor(tokens: AuthTokensResponse | StoredTokens, options: AuthSessionOptions = {}) {
     super();
-    this.#options = options;
-    this.#now = options.now ?? Date.now;
-    this.#vault = options.vault;
-    this.#name = options.name ?? '';
-    if (this.#vault && !options.name) throw new TypeError('AuthSession: a vault needs a `name` for the entry');
-    this.#install(isStoredTokens(tokens) ? { ...tokens } : toStoredTokens(tokens, this.#now()));
+    this.#options = resolveSessionOptions(options);
+    this.#install(sessionTokens(tokens, this.#options.exchange, this.#options.now()));
   }
 
   /**
    * Signs in with an NPSSO token (NPSSO → code → tokens), saves the tokens when a vault is
-   * given, and returns the session.
+   * given, and returns the session. A public client (no secret) gets a fresh PKCE pair unless
+   * one is given.
    *
    * @example
    * ```ts
-   * const session = await AuthSession.fromNpsso(process.env.NPSSO!, { vault, name: 'bot' });
+   * const session = await AuthSession.fromNpsso(process.env.NPSSO!, { ...keyturnServer(url, { clientId }), vault, name: 'bot' });
    * ```
    */
   static async fromNpsso(npsso: string, options: FromNpssoOptions = {}): Promise<AuthSession> {
-    const code = await exchangeNpssoForAccessCode(npsso, options);
-    const startedAt = (options.now ?? Date.now)();
-    const stored = toStoredTokens(await exchangeAccessCodeForAuthTokens(code, options), startedAt);
-    const { vault, name } = options;
-    if (vault) {
-      if (!name) throw new TypeError('AuthSession.fromNpsso: a vault needs a `name` for the entry');
-      try {
-        await vault.withLock(name, async () => void (await vault.save(name, stored)), options.lockOptions);
-      } catch (cause) {
-        throw new PersistError('signed in, but the tokens could not be saved to the vault', {}, { cause });
-      }
-    }
-    return new AuthSession(stored, options);
+    return new AuthSession(await signInWithNpsso(npsso, options), options);
   }
 
   /**
    * Resumes the session saved in a vault under `name`; later refreshes are saved there too.
-   * Throws `ReloginRequiredError` when nothing is stored under that name.
+   * The tokens are refreshed at the server and as the client that issued them, so no options
+   * are needed; options that name another server or client reject with `IssuerMismatchError`
+   * (nothing is sent). Throws `ReloginRequiredError` when nothing is stored under that name.
    *
    * @example
    * ```ts
@@ -137,7 +116,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
    * ```
    */
   getAccessToken(): Promise<string> {
-    const now = this.#now();
+    const now = this.#options.now();
     if (now < this.#fastUntil) return Promise.resolve(this.#tokens.accessToken);
     return this.#slowPath(now);
   }
@@ -168,7 +147,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
 
   /**
    * Replaces the tokens (e.g. after signing in again). A refresh still running will not
-   * overwrite them.
+   * overwrite them. An exchange result is taken to come from the server of the tokens it replaces.
    *
    * @example
    * ```ts
@@ -176,14 +155,13 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
    * ```
    */
   setTokens(tokens: AuthTokensResponse | StoredTokens): void {
-    const stored = isStoredTokens(tokens) ? { ...tokens } : toStoredTokens(tokens, this.#now());
-    this.#apply(stored, ++this.#seq);
+    this.#apply(sessionTokens(tokens, this.#options.exchange, this.#options.now(), this.#tokens), ++this.#seq);
   }
 
   async #slowPath(now: number): Promise<string> {
-    if (now >= this.#warnAt) this.#warnRefreshTokenExpiring(now);
-    if (now < this.#shouldAt) return this.#tokens.accessToken;
-    if (now < this.#mustAt) {
+    if (refreshTokenAboutToExpire(this.#windows, now)) this.#warnRefreshTokenExpiring(now);
+    if (isFresh(this.#windows, now)) return this.#tokens.accessToken;
+    if (shouldRefreshInBackground(this.#windows, now)) {
       this.#refreshInBackground(now);
       return this.#tokens.accessToken;
     }
@@ -192,10 +170,10 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
 
   #refreshInBackground(now: number): void {
     if (this.#pending || now < this.#backgroundPausedUntil) return;
-    if (this.#relogin && !this.#vault) return;
+    if (this.#relogin && !this.#options.vault) return;
     this.#refreshOnce().catch((err: unknown) => {
       const retryAfterMs = err instanceof RateLimitedError && err.retryAfter !== undefined ? err.retryAfter * 1000 : 0;
-      this.#backgroundPausedUntil = this.#now() + Math.max(retryAfterMs, this.#options.backgroundRetryMs ?? 30_000);
+      this.#backgroundPausedUntil = this.#options.now() + Math.max(retryAfterMs, this.#options.backgroundRetryMs);
       if (this.listenerCount('refreshFailed') > 0) this.emit('refreshFailed', err as Error);
     });
   }
@@ -204,7 +182,8 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
   #refreshOnce(): Promise<StoredTokens> {
     if (this.#pending) return this.#pending;
     const seq = ++this.#seq;
-    const run = this.#vault ? this.#refreshUnderLock(this.#vault, seq) : this.#refreshFrom(this.#tokens, seq);
+    const { vault } = this.#options;
+    const run = vault ? this.#refreshUnderLock(vault, seq) : this.#refreshFrom(this.#tokens, seq);
     const pending = run.finally(() => {
       if (this.#pending === pending) this.#pending = undefined;
     });
@@ -213,28 +192,33 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
   }
 
   #refreshUnderLock(vault: SessionVault, seq: number): Promise<StoredTokens> {
+    const { name, lockOptions } = this.#options;
     return vault.withLock(
-      this.#name,
+      name,
       async () => {
-        const stored = await vault.load(this.#name);
+        const stored = await vault.load(name);
         let base = this.#tokens;
         if (stored && Date.parse(stored.obtainedAt) >= Date.parse(base.obtainedAt)) {
           // The vault is the source of truth: another process may have rotated the refresh token.
           base = stored;
-          if (this.#now() < this.#thresholds(stored).shouldAt) {
+          if (isFresh(refreshWindows(stored, this.#options), this.#options.now())) {
             return this.#apply(stored, seq, 'vault');
           }
         }
         return this.#refreshFrom(base, seq);
       },
-      this.#options.lockOptions,
+      lockOptions,
     );
   }
 
   async #refreshFrom(base: StoredTokens, seq: number): Promise<StoredTokens> {
     if (this.#relogin && this.#relogin.refreshToken === base.refreshToken) throw this.#relogin.error;
-    const startedAt = this.#now();
-    if (startedAt >= Date.parse(base.refreshTokenExpiresAt)) {
+    const { now, clockSkewMs, vault, name } = this.#options;
+    // Decided before anything is sent: a refresh token goes only to the server that issued it.
+    const exchange = refreshOptionsFor(base, this.#options.exchange);
+    const windows = refreshWindows(base, this.#options);
+    const startedAt = now();
+    if (refreshTokenExpired(windows, startedAt)) {
       throw this.#reloginRequired(
         new RefreshTokenExpiredError(`the refresh token expired at ${base.refreshTokenExpiresAt}; sign in again`),
         base,
@@ -242,31 +226,19 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
     }
     let fresh: AuthTokensResponse;
     try {
-      fresh = await exchangeRefreshTokenForAuthTokens(base.refreshToken, this.#options);
+      fresh = await exchangeRefreshTokenForAuthTokens(base.refreshToken, exchange);
     } catch (err) {
       if (err instanceof ReloginRequiredError) {
-        const expired = this.#now() + (this.#options.clockSkewMs ?? 10_000) >= Date.parse(base.refreshTokenExpiresAt);
-        const error = expired
+        const error = refreshTokenExpired(windows, now(), clockSkewMs)
           ? new RefreshTokenExpiredError(`the refresh token expired (${err.error ?? 'refused'}); sign in again`, err, { cause: err })
           : err;
         throw this.#reloginRequired(error, base);
       }
       throw err;
     }
-    const next = toStoredTokens(fresh, startedAt);
-    if (this.#vault) {
-      // Saved before use: a rotated refresh token that is not persisted must never be handed out.
-      let saved: boolean | void;
-      try {
-        saved = await this.#vault.save(this.#name, next);
-      } catch (cause) {
-        throw new PersistError('refreshed, but the new tokens could not be saved to the vault; not using them', {}, { cause });
-      }
-      if (saved === false) {
-        const stored = await this.#vault.load(this.#name);
-        if (stored) return this.#apply(stored, seq, 'vault');
-      }
-    }
+    const next = toStoredTokens(fresh, startedAt, exchange);
+    const newer = vault ? await saveBeforeUse(vault, name, next) : null;
+    if (newer) return this.#apply(newer, seq, 'vault');
     return this.#apply(next, seq, 'server', next.refreshToken !== base.refreshToken);
   }
 
@@ -286,50 +258,34 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
       this.#backgroundPausedUntil = 0;
       this.emit('refreshed', { tokens: { ...tokens }, source, rotated: source === 'server' ? rotated : false });
     }
-    if (this.#now() >= this.#warnAt) this.#warnRefreshTokenExpiring(this.#now());
+    const now = this.#options.now();
+    if (refreshTokenAboutToExpire(this.#windows, now)) this.#warnRefreshTokenExpiring(now);
     return this.#tokens;
   }
 
   #install(tokens: StoredTokens): void {
-    const t = this.#thresholds(tokens);
-    if ([t.accessExpiresAt, t.refreshExpiresAt, Date.parse(tokens.obtainedAt)].some(Number.isNaN)) {
-      throw new TypeError('AuthSession: tokens carry an expiry or obtainedAt that is not an ISO date');
-    }
+    const windows = refreshWindows(tokens, this.#options);
+    // Tokens of another server than the options name are refused here, before any use.
+    refreshOptionsFor(tokens, this.#options.exchange);
     if (this.#relogin && this.#relogin.refreshToken !== tokens.refreshToken) this.#relogin = undefined;
     this.#tokens = tokens;
-    this.#refreshExpiresAt = t.refreshExpiresAt;
-    this.#shouldAt = t.shouldAt;
-    this.#mustAt = t.mustAt;
-    this.#warnAt = t.refreshExpiresAt - (this.#options.refreshTokenWarningDays ?? 7) * DAY_MS;
+    this.#windows = windows;
     this.#updateFastPath();
   }
 
   #updateFastPath(): void {
-    const warned = this.#warnedFor === this.#refreshExpiresAt;
-    this.#fastUntil = warned ? this.#shouldAt : Math.min(this.#shouldAt, this.#warnAt);
-  }
-
-  /**
-   * Where the windows start for these tokens. A token whose whole lifetime is shorter than the
-   * windows gets them scaled down (half / a quarter of its lifetime) so it is not refreshed on
-   * every call.
-   */
-  #thresholds(tokens: StoredTokens) {
-    const accessExpiresAt = Date.parse(tokens.accessTokenExpiresAt);
-    const refreshExpiresAt = Date.parse(tokens.refreshTokenExpiresAt);
-    const lifetime = Math.max(0, accessExpiresAt - Date.parse(tokens.obtainedAt));
-    const should = Math.min(this.#options.refreshWindowMs ?? 300_000, lifetime / 2);
-    const must = Math.min((this.#options.mustRefreshWindowMs ?? 30_000) + (this.#options.clockSkewMs ?? 10_000), lifetime / 4);
-    return { accessExpiresAt, refreshExpiresAt, shouldAt: accessExpiresAt - Math.max(should, must), mustAt: accessExpiresAt - must };
+    const { shouldAt, warnAt, refreshExpiresAt } = this.#windows;
+    this.#fastUntil = this.#warnedFor === refreshExpiresAt ? shouldAt : Math.min(shouldAt, warnAt);
   }
 
   #warnRefreshTokenExpiring(now: number): void {
-    if (this.#warnedFor === this.#refreshExpiresAt) return;
-    this.#warnedFor = this.#refreshExpiresAt;
+    const { refreshExpiresAt } = this.#windows;
+    if (this.#warnedFor === refreshExpiresAt) return;
+    this.#warnedFor = refreshExpiresAt;
     this.#updateFastPath();
     this.emit('refreshTokenExpiring', {
       refreshTokenExpiresAt: this.#tokens.refreshTokenExpiresAt,
-      msLeft: Math.max(0, this.#refreshExpiresAt - now),
+      msLeft: Math.max(0, refreshExpiresAt - now),
     });
   }
 }
