@@ -166,9 +166,7 @@ describe('what keyturn says when it cannot go on', () => {
     for (const run of runs) expect(run.stderr).not.toContain(npsso);
   });
 
-  // needs authorize JSON errors: the authorization endpoint answers an HTML page only, so the
-  // client library cannot tell an unknown client from an unregistered redirect URI yet.
-  it.skip('names an unknown client and how to register it', async () => {
+  it('names an unknown client and how to register it', async () => {
     const run = await runCase({ args: [...login(url), '--client-id', 'nobody'], stdin: 'n'.repeat(64) });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe(
@@ -176,8 +174,7 @@ describe('what keyturn says when it cannot go on', () => {
     );
   });
 
-  // needs authorize JSON errors (see above).
-  it.skip('names an unregistered redirect URI and the flag that fixes it', async () => {
+  it('names an unregistered redirect URI and the flag that fixes it', async () => {
     const run = await runCase({ args: [...login(url), '--redirect-uri', 'com.example.other://redirect'], stdin: 'n'.repeat(64) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
