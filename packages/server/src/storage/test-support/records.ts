@@ -4,15 +4,7 @@
  * point at. Override any field: `grant({ id: 'g2', revokedAt: T0 })`.
  */
 import { createHash } from 'node:crypto';
-import type {
-  AuthCodeRecord,
-  ClientRecord,
-  GrantRecord,
-  RefreshTokenRecord,
-  SigningKeyRecord,
-  SsoSessionRecord,
-  UserRecord,
-} from '../records.js';
+import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord, SigningKeyRecord, SsoSessionRecord, UserRecord } from '../records.js';
 import type { Repository } from '../repository.js';
 
 // Past 2^31 on purpose: epoch-ms times must survive int8 columns as exact JS numbers.
