@@ -19,6 +19,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Starts Chromium with a fresh profile; `close()` it afterwards (the profile folder goes with it). */
 export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'keyturn-chromium-'));
   try {
