@@ -46,7 +46,7 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
     opened.push(attempts);
     const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
     if (!options.skipKeys) await keys.ensureActiveKey();
-    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), now, close: closeAll };
+    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), now, close: closeAll, startedAt: now() };
   } catch (err) {
     await closeAll();
     throw err;

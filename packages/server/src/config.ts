@@ -46,6 +46,14 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Rotation retries across an outage: for this long after the server starts, a retry of a
+   * token spent before the start (its answer may have been lost with the old process) still
+   * gets the same successor, if that successor was never used. 0 turns it off.
+   */
+  rotationRetryAfterRestartSec: number;
+  /** ... but only for tokens spent at most this long before the start (the longest outage covered). */
+  rotationRetryMaxOutageSec: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +65,8 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  rotationRetryAfterRestart?: string | undefined;
+  rotationRetryMaxOutage?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +115,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    rotationRetryAfterRestartSec: positiveInt(flags.rotationRetryAfterRestart ?? env.KEYTURN_ROTATION_RETRY_AFTER_RESTART, 60, '--rotation-retry-after-restart (KEYTURN_ROTATION_RETRY_AFTER_RESTART)', true),
+    rotationRetryMaxOutageSec: positiveInt(flags.rotationRetryMaxOutage ?? env.KEYTURN_ROTATION_RETRY_MAX_OUTAGE, 3600, '--rotation-retry-max-outage (KEYTURN_ROTATION_RETRY_MAX_OUTAGE)', true),
   };
 }
 

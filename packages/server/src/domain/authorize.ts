@@ -22,6 +22,7 @@ export interface AuthorizeParams {
   code_challenge_method?: string | undefined;
   access_type?: string | undefined;
   prompt?: string | undefined;
+  max_age?: string | undefined;
 }
 
 /** A request whose client and redirect URI are known good: errors from here on go back to the client. */

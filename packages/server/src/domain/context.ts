@@ -20,5 +20,7 @@ export interface Keyturn {
   readonly verifiedSecrets: VerifiedSecrets;
   /** Epoch ms; replaceable so tests can freeze time. */
   now(): number;
+  /** Epoch ms when this context was built: this process has been able to answer since then (see tokens/rotateRefreshToken.ts). */
+  readonly startedAt: number;
   close(): Promise<void>;
 }

@@ -57,7 +57,11 @@ export interface Repository {
   consumeAuthCode(codeHash: string, at: EpochMs): Promise<ConsumedCode | null>;
 
   // Grants and refresh tokens
-  /** Inserts the grant, its first refresh token (if any), and links the code to it, in one transaction. */
+  /**
+   * Inserts the grant, its first refresh token (if any), and links the code to it, in one transaction.
+   * Throws `NotFoundError` (and inserts nothing) when `codeHash` names no stored code: it was
+   * deleted by `deleteOutstandingAuthCodesForUser` while being exchanged.
+   */
   createGrant(grant: GrantRecord, firstRefreshToken: RefreshTokenRecord | null, codeHash: string | null): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | null>;
   /** Grants of a user not revoked and not expired at `now`, newest first. */
@@ -100,6 +104,14 @@ export interface Repository {
    * tokens), revoked access tokens past expiry. Returns how many rows went.
    */
   deleteExpired(now: EpochMs, batchSize: number): Promise<number>;
+
+  // Ending sessions (issue 9: codes do not outlive the sign-in that issued them)
+  findSsoSessionById(id: string): Promise<SsoSessionRecord | null>;
+  /**
+   * Deletes, in one statement, every authorization code of a user that has not become a grant
+   * (unexchanged, or being exchanged right now: `createGrant` with it then fails). Returns how many.
+   */
+  deleteOutstandingAuthCodesForUser(userId: string): Promise<number>;
 
   /** Applies pending migrations. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;

@@ -199,6 +199,8 @@ export interface IssuedCode {
   /** The redirect URI the authorization request named, or undefined when it left it out. */
   redirectUri: string | undefined;
   sso: LiveSso;
+  /** The npsso of the sign-in that issued the code. */
+  npsso: string;
 }
 
 /** Signs `person` in and issues an authorization code to `client`, as the authorization endpoint does. */
@@ -218,7 +220,7 @@ export async function aCode(kt: Keyturn, client: ClientRecord, person: Person, o
     ...(verifier ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
   };
   const { code } = await issueCode(kt, await validateClientAndRedirect(kt, params), params, sso);
-  return { code, verifier, redirectUri, sso };
+  return { code, verifier, redirectUri, sso, npsso: signedIn.npsso };
 }
 
 export interface TestGrant {

@@ -1,7 +1,9 @@
 /** `grant_type=authorization_code`: a single-use code, with PKCE, becomes a grant and its tokens. */
 import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/records.js';
+import { NotFoundError } from '../../storage/errors.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
+import { isSsoSessionLive } from '../sso.js';
 import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
 import { mintTokens } from './mint.js';
 import { tokenResponse, type TokenResponse } from './response.js';
@@ -32,6 +34,8 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+  // A code is worth no more than the sign-in that issued it (see ../sso.ts).
+  if (!(await isSsoSessionLive(kt, code.ssoSessionId))) throw new OAuthError('invalid_grant', 'the sign-in that issued the authorization code has ended');
   if (code.redirectUriGiven && input.redirectUri === undefined) {
     throw new OAuthError('invalid_grant', 'redirect_uri is required: the authorization request had one (RFC 6749 4.1.3)');
   }
@@ -85,6 +89,8 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   } catch (err) {
     // A replay got there first and left a revoked grant under this id.
     if (await kt.repo.getGrant(grant.id)) throw new OAuthError('invalid_grant', 'the authorization code was already used');
+    // The person's sessions ended meanwhile and took the code along (endPersonSessions).
+    if (err instanceof NotFoundError) throw new OAuthError('invalid_grant', 'the sign-in that issued the authorization code has ended');
     throw err;
   }
 
@@ -119,6 +125,8 @@ async function revokeFirstUse(kt: Keyturn, code: AuthCodeRecord, grantId: string
   const now = kt.now();
   if (await kt.repo.revokeGrant(grantId, now, REUSE)) return;
   if (await kt.repo.getGrant(grantId)) return; // already revoked by an earlier replay
+  // The sign-in behind the code has ended, so it can make no grant now: leave no row either.
+  if (!(await isSsoSessionLive(kt, code.ssoSessionId))) return;
   try {
     await kt.repo.createGrant(
       {
