@@ -46,6 +46,15 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Every per-address limit counts an IPv6 client by its network of this many bits (1..128; default 64); IPv4 per address. */
+  ipv6Prefix: number;
+  /**
+   * Argon2 operations (password and client-secret hashing and checks) run at once, at most; they
+   * leave the rest of libuv's thread pool to token signing. Default 1.
+   */
+  hashConcurrency: number;
+  /** Argon2 operations that may wait for a turn (default 64); past that the request gets 503 with Retry-After. */
+  hashQueueLength: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +66,7 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  ipv6Prefix?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +115,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    ...limitsConfig(flags, env),
+  };
+}
+
+/** The settings of the limits that cannot be skipped (issue 9): address grouping and the argon2 queue. */
+function limitsConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'ipv6Prefix' | 'hashConcurrency' | 'hashQueueLength'> {
+  const prefix = flags.ipv6Prefix ?? env.KEYTURN_IPV6_PREFIX ?? '64';
+  const ipv6Prefix = Number(prefix);
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 1 || ipv6Prefix > 128) {
+    throw new ConfigError(`--ipv6-prefix (KEYTURN_IPV6_PREFIX) must be a whole number of bits from 1 to 128, not "${prefix}"`);
+  }
+  return {
+    ipv6Prefix,
+    hashConcurrency: positiveInt(env.KEYTURN_HASH_CONCURRENCY, 1, 'KEYTURN_HASH_CONCURRENCY', false, ''),
+    hashQueueLength: positiveInt(env.KEYTURN_HASH_QUEUE, 64, 'KEYTURN_HASH_QUEUE', true, ''),
   };
 }
 

@@ -3,6 +3,7 @@
  * with `import()` when a counter is created, so a deployment without Redis never loads it.
  */
 import type { AttemptCounter } from '../attemptCounter.js';
+import { ServiceUnavailableError } from '../errors.js';
 
 /**
  * Connects to Redis at `url` and counts under keys `prefix + key` (INCR + PEXPIRE NX in one
@@ -21,9 +22,18 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
   await redis.connect();
   return {
     async hit(key, windowMs) {
-      const result = await redis.multi().incr(prefix + key).pexpire(prefix + key, windowMs, 'NX').exec();
-      const count = result?.[0]?.[1];
-      return typeof count === 'number' ? count : Number(count ?? 0);
+      // An attempt that could not be counted must not run: any error or odd answer is a 503, never a count of 0.
+      const result = await redis
+        .multi()
+        .incr(prefix + key)
+        .pexpire(prefix + key, windowMs, 'NX')
+        .exec()
+        .catch((err: unknown) => {
+          throw new ServiceUnavailableError('redis', { cause: err });
+        });
+      const [error, count] = result?.[0] ?? [new Error('the transaction was discarded'), null];
+      if (error || typeof count !== 'number') throw new ServiceUnavailableError('redis', { cause: error });
+      return count;
     },
     async peek(key) {
       return Number((await redis.get(prefix + key)) ?? 0);
