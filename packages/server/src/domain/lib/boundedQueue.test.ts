@@ -1,24 +1,7 @@
 /** The bounded queue of argon2 work: a cap on tasks at once, a cap on waiting ones, refusal past it. */
 import { describe, expect, it } from 'vitest';
+import { gate } from '../../test-support/gate.js';
 import { BoundedQueue, QueueFullError } from './boundedQueue.js';
-
-/** A task that runs until the test lets it finish. */
-function gate<T>(value: T) {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => (open = resolve));
-  let started = false;
-  return {
-    task: async () => {
-      started = true;
-      await opened;
-      return value;
-    },
-    open: () => open(),
-    get started() {
-      return started;
-    },
-  };
-}
 
 describe('BoundedQueue', () => {
   it('runs at most `concurrency` tasks at once, and the waiting ones in the order they came', async () => {
