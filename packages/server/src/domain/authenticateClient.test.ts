@@ -106,6 +106,14 @@ describe('authenticateClient', () => {
       expect(await t.kt.attempts.peek(`client:${ADDRESS}`)).toBe(0);
     });
 
+    it('refuses a locked address even the secret it sends right once that secret is cached as verified (no oracle past the lock)', async () => {
+      expect(await right(ADDRESS)).toEqual(t.client);
+      for (let i = 0; i < 3; i++) await expect(wrongFrom('203.0.113.3')).rejects.toMatchObject(failed('client_secret_basic'));
+      expect(t.kt.verifiedSecrets.has(t.client.id, t.client.secretHash!, t.secret!)).toBe(true);
+      await expect(right('203.0.113.3')).rejects.toMatchObject(locked);
+      expect(await right(ADDRESS)).toEqual(t.client);
+    });
+
     it('checks on its own a request that joined the check of a locked address', async () => {
       for (let i = 0; i < 3; i++) await expect(wrongFrom('203.0.113.1')).rejects.toMatchObject(failed('client_secret_basic'));
       // The locked address's check starts first and is slow to be refused; the other joins it meanwhile.

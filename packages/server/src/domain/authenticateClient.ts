@@ -47,16 +47,30 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
     return client;
   }
   if (!secret) throw new ClientAuthError(method, 'client secret is required');
-  if (kt.verifiedSecrets.has(client.id, client.secretHash, secret)) return client;
   const phc = client.secretHash;
+  // A secret verified before (or by a check this request joins) costs no argon2, but a locked
+  // address still gets 429: the lock must not turn into an oracle for the right secret.
+  if (kt.verifiedSecrets.has(client.id, phc, secret)) return unlessLocked(kt, creds.address, client);
   for (;;) {
     const { verdict, joined } = kt.verifiedSecrets.verifyOnce(client.id, phc, secret, () => counted(kt, creds.address, () => verifySecret(kt, phc, secret)));
     const ok = await verdict;
+    if (joined && ok !== null) await unlessLocked(kt, creds.address, null);
     if (ok) return client;
     if (ok === false) throw new ClientAuthError(method);
     // Refused before checking because of the address of the request whose check this one joined: count on its own.
     if (!joined) throw locked(kt);
   }
+}
+
+/** The key failed client authentications from `address` are counted under. */
+function limitKey(kt: Keyturn, address: string | undefined): string {
+  return `client:${addressKey(address, kt.config.ipv6Prefix)}`;
+}
+
+/** `value`, unless `address` is locked (then the 429 error). */
+async function unlessLocked<T>(kt: Keyturn, address: string | undefined, value: T): Promise<T> {
+  if ((await kt.attempts.peek(limitKey(kt, address))) >= kt.config.clientAuthLockAfter) throw locked(kt);
+  return value;
 }
 
 /**
@@ -67,7 +81,7 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
  * (19 MiB, tens of ms) one address can make the server do with wrong secrets.
  */
 async function counted(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean | null> {
-  const key = `client:${addressKey(address, kt.config.ipv6Prefix)}`;
+  const key = limitKey(kt, address);
   if ((await countAttempt(kt.attempts, [key], kt.config.clientAuthLockAfter, kt.config.loginWindowSec * 1000)) === null) return null;
   let ok: boolean;
   try {

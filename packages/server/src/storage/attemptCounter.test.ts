@@ -154,6 +154,7 @@ describe('the Redis AttemptCounter', () => {
     try {
       await sandbox.redis.set(`${sandbox.prefix}ada`, 'not-a-number');
       await expect(counter.hit('ada', 60_000)).rejects.toMatchObject({ name: 'ServiceUnavailableError', code: 'ERR_UNAVAILABLE', service: 'redis' });
+      await expect(counter.peek('ada')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', service: 'redis' });
       await counter.close();
       await expect(counter.hit('bob', 60_000)).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', service: 'redis' });
     } finally {

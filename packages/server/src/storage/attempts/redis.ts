@@ -28,25 +28,29 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
         .incr(prefix + key)
         .pexpire(prefix + key, windowMs, 'NX')
         .exec()
-        .catch((err: unknown) => {
-          throw new ServiceUnavailableError('redis', { cause: err });
-        });
+        .catch(unavailable);
       const [error, count] = result?.[0] ?? [new Error('the transaction was discarded'), null];
       if (error || typeof count !== 'number') throw new ServiceUnavailableError('redis', { cause: error });
       return count;
     },
     async peek(key) {
-      return Number((await redis.get(prefix + key)) ?? 0);
+      const count = Number((await redis.get(prefix + key).catch(unavailable)) ?? 0);
+      return Number.isInteger(count) ? count : unavailable(new Error('the stored count is not a number'));
     },
     async undo(key) {
       // Never below zero, and never re-creating an expired key (DECR would, without a TTL).
-      await redis.eval("local n = tonumber(redis.call('get', KEYS[1]) or '0') if n > 0 then return redis.call('decr', KEYS[1]) end return 0", 1, prefix + key);
+      await redis.eval("local n = tonumber(redis.call('get', KEYS[1]) or '0') if n > 0 then return redis.call('decr', KEYS[1]) end return 0", 1, prefix + key).catch(unavailable);
     },
     async reset(key) {
-      await redis.del(prefix + key);
+      await redis.del(prefix + key).catch(unavailable);
     },
     async close() {
       await redis.quit();
     },
   };
+}
+
+/** Any failure to reach Redis or to run a command there, as the storage error the HTTP layer answers 503 to. */
+function unavailable(err: unknown): never {
+  throw new ServiceUnavailableError('redis', { cause: err });
 }
