@@ -20,22 +20,22 @@ describe('addressKey', () => {
     expect(addressKey('2001:db8:1:3::1', 64)).toBe('2001:db8:1:3::/64');
   });
 
-  it('groups by the prefix length it is given, from a whole address to a single bit', () => {
-    expect(addressKey('2001:db8:1:2::17', 128)).toBe('2001:db8:1:2::17/128');
-    expect(addressKey('2001:db8:1:2::17', 48)).toBe('2001:db8:1::/48');
-    expect(addressKey('2001:db8:1:2::17', 56)).toBe('2001:db8:1::/56');
-    expect(addressKey('2001:db8:1:ff02::17', 56)).toBe('2001:db8:1:ff00::/56');
-    expect(addressKey('2001:db8:1:2::17', 1)).toBe('::/1');
-    expect(addressKey('fe80::1', 1)).toBe('8000::/1');
-  });
-
-  it('writes networks in the RFC 5952 form, so that two spellings of one network are one key', () => {
-    expect(addressKey('::1', 128)).toBe('::1/128');
-    expect(addressKey('::', 64)).toBe('::/64');
-    expect(addressKey('1:0:0:2:0:0:0:3', 128)).toBe('1:0:0:2::3/128');
-    expect(addressKey('1:0:2:0:3:0:4:5', 128)).toBe('1:0:2:0:3:0:4:5/128');
-    expect(addressKey('1:2:3:4:5:6:7::', 128)).toBe('1:2:3:4:5:6:7:0/128');
-    expect(addressKey('64:ff9b::192.0.2.33', 128)).toBe('64:ff9b::c000:221/128');
+  const cases: Array<[why: string, address: string, prefix: number, key: string]> = [
+    ['a whole address with /128', '2001:db8:1:2::17', 128, '2001:db8:1:2::17/128'],
+    ['a /48', '2001:db8:1:2::17', 48, '2001:db8:1::/48'],
+    ['a /56 cutting a group', '2001:db8:1:ff02::17', 56, '2001:db8:1:ff00::/56'],
+    ['a /56 of a zero group', '2001:db8:1:2::17', 56, '2001:db8:1::/56'],
+    ['a single zero bit', '2001:db8:1:2::17', 1, '::/1'],
+    ['the loopback address', '::1', 128, '::1/128'],
+    ['a single bit', 'fe80::1', 1, '8000::/1'],
+    ['the RFC 5952 form of zero runs', '1:0:0:2:0:0:0:3', 128, '1:0:0:2::3/128'],
+    ['no :: for one zero group', '1:0:2:0:3:0:4:5', 128, '1:0:2:0:3:0:4:5/128'],
+    ['a trailing ::', '1:2:3:4:5:6:7::', 128, '1:2:3:4:5:6:7:0/128'],
+    ['the unspecified address', '::', 64, '::/64'],
+    ['an embedded IPv4 part that is not IPv4-mapped', '64:ff9b::192.0.2.33', 128, '64:ff9b::c000:221/128'],
+  ];
+  it.each(cases)('writes %s as one RFC 5952 network key', (_why, address, prefix, key) => {
+    expect(addressKey(address, prefix)).toBe(key);
   });
 
   it('puts a missing or malformed address in the one shared unknown bucket', () => {
