@@ -20,22 +20,17 @@ describe('addressKey', () => {
     expect(addressKey('2001:db8:1:3::1', 64)).toBe('2001:db8:1:3::/64');
   });
 
-  const cases: Array<[why: string, address: string, prefix: number, key: string]> = [
-    ['a whole address with /128', '2001:db8:1:2::17', 128, '2001:db8:1:2::17/128'],
-    ['a /48', '2001:db8:1:2::17', 48, '2001:db8:1::/48'],
-    ['a /56 cutting a group', '2001:db8:1:ff02::17', 56, '2001:db8:1:ff00::/56'],
-    ['a /56 of a zero group', '2001:db8:1:2::17', 56, '2001:db8:1::/56'],
-    ['a single zero bit', '2001:db8:1:2::17', 1, '::/1'],
-    ['the loopback address', '::1', 128, '::1/128'],
-    ['a single bit', 'fe80::1', 1, '8000::/1'],
-    ['the RFC 5952 form of zero runs', '1:0:0:2:0:0:0:3', 128, '1:0:0:2::3/128'],
-    ['no :: for one zero group', '1:0:2:0:3:0:4:5', 128, '1:0:2:0:3:0:4:5/128'],
-    ['a trailing ::', '1:2:3:4:5:6:7::', 128, '1:2:3:4:5:6:7:0/128'],
-    ['the unspecified address', '::', 64, '::/64'],
-    ['an embedded IPv4 part that is not IPv4-mapped', '64:ff9b::192.0.2.33', 128, '64:ff9b::c000:221/128'],
-  ];
-  it.each(cases)('writes %s as one RFC 5952 network key', (_why, address, prefix, key) => {
-    expect(addressKey(address, prefix)).toBe(key);
+  // address, prefix, key: whole addresses, prefixes cutting a group or a zero run, a single bit,
+  // the RFC 5952 forms (one zero group stays, a trailing ::, the unspecified and loopback
+  // addresses), and an embedded IPv4 part that is not IPv4-mapped.
+  const cases = `2001:db8:1:2::17 128 2001:db8:1:2::17/128 | 2001:db8:1:2::17 48 2001:db8:1::/48 | 2001:db8:1:ff02::17 56 2001:db8:1:ff00::/56
+    | 2001:db8:1:2::17 56 2001:db8:1::/56 | 2001:db8:1:2::17 1 ::/1 | fe80::1 1 8000::/1 | ::1 128 ::1/128 | :: 64 ::/64
+    | 1:0:0:2:0:0:0:3 128 1:0:0:2::3/128 | 1:0:2:0:3:0:4:5 128 1:0:2:0:3:0:4:5/128 | 1:2:3:4:5:6:7:: 128 1:2:3:4:5:6:7:0/128
+    | 64:ff9b::192.0.2.33 128 64:ff9b::c000:221/128`
+    .split('|')
+    .map((c) => c.trim().split(/\s+/) as [string, string, string]);
+  it.each(cases)('keys %s with prefix %s as %s', (address, prefix, key) => {
+    expect(addressKey(address, Number(prefix))).toBe(key);
   });
 
   it('puts a missing or malformed address in the one shared unknown bucket', () => {
