@@ -54,6 +54,15 @@ export interface ServerConfig {
   rotationRetryAfterRestartSec: number;
   /** ... but only for tokens spent at most this long before the start (the longest outage covered). */
   rotationRetryMaxOutageSec: number;
+  /** Every per-address limit counts an IPv6 client by its network of this many bits (1..128; default 64); IPv4 per address. */
+  ipv6Prefix: number;
+  /**
+   * Argon2 operations (password and client-secret hashing and checks) run at once, at most; they
+   * leave the rest of libuv's thread pool to token signing. Default 1.
+   */
+  hashConcurrency: number;
+  /** Argon2 operations that may wait for a turn (default 64); past that the request gets 503 with Retry-After. */
+  hashQueueLength: number;
 }
 
 export interface ConfigFlags {
@@ -67,6 +76,7 @@ export interface ConfigFlags {
   trustProxy?: string | number | undefined;
   rotationRetryAfterRestart?: string | undefined;
   rotationRetryMaxOutage?: string | undefined;
+  ipv6Prefix?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +127,21 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
     rotationRetryAfterRestartSec: positiveInt(flags.rotationRetryAfterRestart ?? env.KEYTURN_ROTATION_RETRY_AFTER_RESTART, 60, '--rotation-retry-after-restart (KEYTURN_ROTATION_RETRY_AFTER_RESTART)', true),
     rotationRetryMaxOutageSec: positiveInt(flags.rotationRetryMaxOutage ?? env.KEYTURN_ROTATION_RETRY_MAX_OUTAGE, 3600, '--rotation-retry-max-outage (KEYTURN_ROTATION_RETRY_MAX_OUTAGE)', true),
+    ...limitsConfig(flags, env),
+  };
+}
+
+/** The settings of the limits that cannot be skipped (issue 9): address grouping and the argon2 queue. */
+function limitsConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'ipv6Prefix' | 'hashConcurrency' | 'hashQueueLength'> {
+  const prefix = flags.ipv6Prefix ?? env.KEYTURN_IPV6_PREFIX ?? '64';
+  const ipv6Prefix = Number(prefix);
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 1 || ipv6Prefix > 128) {
+    throw new ConfigError(`--ipv6-prefix (KEYTURN_IPV6_PREFIX) must be a whole number of bits from 1 to 128, not "${prefix}"`);
+  }
+  return {
+    ipv6Prefix,
+    hashConcurrency: positiveInt(env.KEYTURN_HASH_CONCURRENCY, 1, 'KEYTURN_HASH_CONCURRENCY', false, ''),
+    hashQueueLength: positiveInt(env.KEYTURN_HASH_QUEUE, 64, 'KEYTURN_HASH_QUEUE', true, ''),
   };
 }
 

@@ -16,7 +16,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
     [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],

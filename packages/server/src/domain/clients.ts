@@ -56,7 +56,7 @@ export async function addClient(kt: Keyturn, input: NewClient): Promise<{ client
   const client: ClientRecord = {
     id: input.id,
     name: input.name ?? null,
-    secretHash: secret === null ? null : await hashSecret(secret),
+    secretHash: secret === null ? null : await hashSecret(kt, secret),
     redirectUris: [...new Set(input.redirectUris)],
     scopes,
     refreshPolicy: policy,

@@ -55,6 +55,9 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
   });
+  // Node keeps a socket's peer address once read: read it on accept, so that request.ip (and
+  // every per-address limit) still knows the client after it reset the connection mid-request.
+  app.server.on('connection', (socket: { remoteAddress?: string | undefined }) => void socket.remoteAddress);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
