@@ -46,6 +46,12 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Device sign-in (RFC 8628): how long a device code and its user code live (KEYTURN_DEVICE_CODE_TTL, --device-code-ttl). */
+  deviceCodeTtlSec: number;
+  /** The polling interval a device is told to keep at first; each `slow_down` adds 5 s. */
+  deviceIntervalSec: number;
+  /** Wrong user codes on /device per address, and per SSO session, inside `loginWindowSec` before it answers 429. */
+  deviceCodeLockAfter: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +63,7 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  deviceCodeTtl?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +112,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    deviceCodeTtlSec: positiveInt(flags.deviceCodeTtl !== undefined ? String(flags.deviceCodeTtl) : env.KEYTURN_DEVICE_CODE_TTL, 600, '--device-code-ttl (KEYTURN_DEVICE_CODE_TTL)'),
+    deviceIntervalSec: 5,
+    deviceCodeLockAfter: 10,
   };
 }
 
