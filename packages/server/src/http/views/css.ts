@@ -93,10 +93,12 @@ input.code-input::placeholder{color:#aab3c0;letter-spacing:.12em}
 .asks{margin:20px 0 0}
 .asks-title{margin:0;overflow-wrap:anywhere}
 .scopes{list-style:none;margin:10px 0 0;padding:0}
-.scopes li{display:flex;flex-wrap:wrap;gap:4px 8px;align-items:baseline;padding:8px 0;border-top:1px solid var(--line);font-size:15px}
+.scopes li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px;align-items:baseline;padding:8px 0;border-top:1px solid var(--line);font-size:15px}
 .scopes li:first-child{border-top:0}
+.scopes span+code{margin-left:auto}
 .keeps{margin:12px 0 0;font-size:14px}
 .choices{display:flex;gap:12px;margin-top:24px}
-.choices .btn{flex:1}
+.choices .btn{flex:1;border:1px solid var(--brand)}
+.choices .btn.secondary{border-color:#cfd6e1}
 @media (max-width:640px){.choices{flex-direction:column}.user-code strong{font-size:22px}}
 `;

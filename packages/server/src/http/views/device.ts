@@ -13,7 +13,7 @@ const SCOPE_WORDS: Record<string, string> = {
   openid: 'Know who you are',
   profile: 'See your name',
   email: 'See your email address',
-  offline_access: 'Stay signed in while you are away',
+  offline_access: 'Stay signed in until you revoke it',
 };
 
 function page(title: string, base: DevicePageBase, content: SafeHtml): string {
