@@ -150,13 +150,9 @@ export class KeyError extends KeyturnError {
   }
 }
 
-/** The /device page found no pending request for the code typed, or refuses after too many wrong codes. */
+/** The /device page found no pending request for the code typed, or refuses after too many wrong codes (for the sign-in window). */
 export class DeviceRequestError extends KeyturnError {
-  constructor(
-    readonly code: 'ERR_UNKNOWN_USER_CODE' | 'ERR_TOO_MANY_ATTEMPTS',
-    /** For ERR_TOO_MANY_ATTEMPTS: seconds until a new attempt is accepted. */
-    readonly retryAfterSec = 0,
-  ) {
+  constructor(readonly code: 'ERR_UNKNOWN_USER_CODE' | 'ERR_TOO_MANY_ATTEMPTS') {
     super(code === 'ERR_UNKNOWN_USER_CODE' ? 'no pending device request has this code' : 'too many wrong device codes');
     this.name = 'DeviceRequestError';
   }

@@ -4,36 +4,27 @@
  * then gets its tokens. Screenshots at phone (390 px) and desktop width go to
  * /tmp/keyturn-device-*.png. Skipped only when Chromium is missing outside CI.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, expectNoSidewaysScroll, launchBrowser, watchPage, type TestBrowser } from '../test-support/chromium.js';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { browserAvailable, expectNoSidewaysScroll, launchBrowser, VIEWPORTS, watchPage, type TestBrowser } from '../test-support/chromium.js';
+import { aClient } from '../test-support/clients.js';
 import { DEVICE_GRANTS, pollDevice, startDevice } from '../test-support/device.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { startTestServer, type TestServer } from '../test-support/server.js';
+import { aPerson } from '../test-support/people.js';
+import { useServer } from '../test-support/server.js';
 
-const DESKTOP = { width: 1280, height: 800 };
-const PHONE = { width: 390, height: 844 };
+const { phone: PHONE, desktop: DESKTOP } = VIEWPORTS;
 
 describe.skipIf(!browserAvailable)('the /device page in a real browser', () => {
-  let s: TestServer;
+  const f = useServer({ config: { gcIntervalSec: 0 } }, async (s) => ({
+    ada: await aPerson(s, { name: 'Ada Lovelace' }),
+    bot: await aClient(s, { id: 'trophy-bot', name: 'Trophy Bot', grantTypes: DEVICE_GRANTS, scope: 'openid email offline_access psn:mobile.v2.core' }),
+  }));
   let chromium: TestBrowser | undefined;
-  let browser: BrowserContext;
   const problems: string[] = [];
-  let ada: Person;
-  let bot: TestClient;
-
   beforeAll(async () => {
-    s = await startTestServer({ config: { gcIntervalSec: 0 } });
-    ada = await aPerson(s, { name: 'Ada Lovelace' });
-    bot = await aClient(s, { id: 'trophy-bot', name: 'Trophy Bot', grantTypes: DEVICE_GRANTS, scope: 'openid email offline_access psn:mobile.v2.core' });
     chromium = await launchBrowser({ viewport: PHONE });
-    browser = chromium.context;
   }, 30_000);
-  afterAll(async () => {
-    await chromium?.close();
-    await s?.close();
-  });
+  afterAll(() => chromium?.close());
 
   /** Phone first, then desktop, each without sideways scrolling; back to the phone afterwards. */
   async function shoot(page: Page, name: string): Promise<void> {
@@ -46,8 +37,9 @@ describe.skipIf(!browserAvailable)('the /device page in a real browser', () => {
   }
 
   it('signs in from the device link, shows the code prefilled, names the app and what it asks, and approves with a tap', async () => {
+    const { s, ada, bot } = f;
     const started = await startDevice(s, bot);
-    const page = watchPage(await browser.newPage(), problems);
+    const page = watchPage(await chromium!.context.newPage(), problems);
     await page.goto(started.verification_uri_complete);
     expect(new URL(page.url()).pathname).toBe('/signin');
     await page.fill('input[name=email]', ada.email);
@@ -77,8 +69,9 @@ describe.skipIf(!browserAvailable)('the /device page in a real browser', () => {
   });
 
   it('says clearly that a mistyped code is not valid, keeping what was typed', async () => {
+    const { s } = f;
     const seen: string[] = [];
-    const page = watchPage(await browser.newPage(), seen);
+    const page = watchPage(await chromium!.context.newPage(), seen);
     await page.goto(`${s.url}/device`);
     await page.fill('input[name=user_code]', 'bcdf-ghjk');
     await Promise.all([page.waitForURL(`${s.url}/device`), page.getByRole('button', { name: 'Continue' }).click()]);

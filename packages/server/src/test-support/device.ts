@@ -3,6 +3,7 @@
  * person answering on the /device page through the form posts a browser makes.
  */
 import { expect } from 'vitest';
+import type { DeviceAuthorizationResponse } from '../domain/device/startDeviceAuthorization.js';
 import type { Browser } from './browser.js';
 import type { TestClient } from './clients.js';
 import type { Answer } from './http.js';
@@ -16,14 +17,7 @@ export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const DEVICE_GRANTS = ['authorization_code', 'refresh_token', 'device_code'];
 
 /** A device authorization response (RFC 8628 3.2). */
-export interface DeviceStart {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-}
+export type DeviceStart = DeviceAuthorizationResponse;
 
 /**
  * POSTs to the device authorization endpoint as `client`, with `form` added (e.g. a scope).

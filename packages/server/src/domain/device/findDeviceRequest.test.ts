@@ -9,7 +9,7 @@ import { findDeviceRequest } from './findDeviceRequest.js';
 import { startDeviceAuthorization } from './startDeviceAuthorization.js';
 
 const UNKNOWN = { name: 'DeviceRequestError', code: 'ERR_UNKNOWN_USER_CODE' };
-const LOCKED = { name: 'DeviceRequestError', code: 'ERR_TOO_MANY_ATTEMPTS', retryAfterSec: 900 };
+const LOCKED = { name: 'DeviceRequestError', code: 'ERR_TOO_MANY_ATTEMPTS' };
 
 async function sessionOf(kt: Keyturn, email: string, password: string): Promise<string> {
   const { npsso } = await signIn(kt, { email, password, address: ADDRESS });

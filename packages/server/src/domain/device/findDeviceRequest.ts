@@ -8,6 +8,7 @@ import type { ClientRecord, DeviceCodeRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { DeviceRequestError } from '../errors.js';
 import { countAttempt } from '../throttle.js';
+import { grantLifetimeMs } from '../tokens/startGrant.js';
 import { formatUserCode, normaliseUserCode, userCodeHash } from './userCode.js';
 
 /** Who is typing the code: the lookups are counted under both. */
@@ -25,14 +26,14 @@ export interface DeviceRequest {
   /** The user code as people read it (`WDJB-MJHT`). */
   userCode: string;
   scopes: string[];
-  /** When the person would have to sign the device in again: the refresh token lifetime from now. */
+  /** When the person would have to sign the device in again: the grant's lifetime from now. */
   signInAgainBy: number;
 }
 
 /**
  * The pending request whose user code is `typed`, or a `DeviceRequestError`:
  * `ERR_UNKNOWN_USER_CODE` (malformed, unknown, expired or already decided: all look the same)
- * or `ERR_TOO_MANY_ATTEMPTS` (with the seconds to wait). A code that is found takes its count back.
+ * or `ERR_TOO_MANY_ATTEMPTS` (for `loginWindowSec`). A code that is found takes its count back.
  *
  * @example
  * ```ts
@@ -41,10 +42,9 @@ export interface DeviceRequest {
  * ```
  */
 export async function findDeviceRequest(kt: Keyturn, typed: string, who: DeviceApprover): Promise<DeviceRequest> {
-  const windowSec = kt.config.loginWindowSec;
   const keys = [`device:addr:${who.address}`, `device:sso:${who.ssoSessionId}`];
-  if ((await countAttempt(kt.attempts, keys, kt.config.deviceCodeLockAfter, windowSec * 1000)) === null) {
-    throw new DeviceRequestError('ERR_TOO_MANY_ATTEMPTS', windowSec);
+  if ((await countAttempt(kt.attempts, keys, kt.config.deviceCodeLockAfter, kt.config.loginWindowSec * 1000)) === null) {
+    throw new DeviceRequestError('ERR_TOO_MANY_ATTEMPTS');
   }
   const code = normaliseUserCode(typed.slice(0, 64));
   const record = code === null ? null : await kt.repo.findPendingDeviceCode(userCodeHash(code), kt.now());
@@ -57,6 +57,7 @@ export async function findDeviceRequest(kt: Keyturn, typed: string, who: DeviceA
     clientName: client.name ?? client.id,
     userCode: formatUserCode(code),
     scopes: record.scope.split(' ').filter((s) => s !== ''),
-    signInAgainBy: kt.now() + (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000,
+    // A device grant is offline whenever the client may refresh (see exchangeDeviceCode).
+    signInAgainBy: kt.now() + grantLifetimeMs(kt, client, true),
   };
 }

@@ -1,6 +1,7 @@
 /** The device authorization rule (RFC 8628 3.1, 3.2): who may start, the codes and URIs it answers, and what is stored. */
 import { describe, expect, it } from 'vitest';
 import { aClient, refusal, T0, useDomainContext } from '../../test-support/domain.js';
+import { deviceCode } from '../../storage/test-support/records.js';
 import { sha256Hex } from '../lib/crypto.js';
 import { startDeviceAuthorization } from './startDeviceAuthorization.js';
 import { normaliseUserCode, userCodeHash } from './userCode.js';
@@ -19,22 +20,17 @@ describe('startDeviceAuthorization', () => {
       expires_in: 600,
       interval: 5,
     });
-    expect(await t.kt.repo.findDeviceCode(sha256Hex(body.device_code))).toEqual({
-      deviceCodeHash: sha256Hex(body.device_code),
-      userCodeHash: userCodeHash(normaliseUserCode(body.user_code)!),
-      clientId: t.client.id,
-      scope: 'openid offline_access',
-      status: 'pending',
-      intervalSec: 5,
-      lastPolledAt: null,
-      userId: null,
-      ssoSessionId: null,
-      authTime: null,
-      decidedAt: null,
-      createdAt: T0,
-      expiresAt: T0 + 600_000,
-      userAgent: 'curl/8.5.0',
-    });
+    expect(await t.kt.repo.findDeviceCode(sha256Hex(body.device_code))).toEqual(
+      deviceCode({
+        deviceCodeHash: sha256Hex(body.device_code),
+        userCodeHash: userCodeHash(normaliseUserCode(body.user_code)!),
+        clientId: t.client.id,
+        scope: 'openid offline_access',
+        createdAt: T0,
+        expiresAt: T0 + 600_000,
+        userAgent: 'curl/8.5.0',
+      }),
+    );
   });
 
   it("asks for the client's whole scope when the device names none", async () => {

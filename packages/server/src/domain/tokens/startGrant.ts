@@ -33,6 +33,20 @@ export interface GrantStart {
 }
 
 /**
+ * How long a grant of `client` lasts from its start: the refresh token lifetime (the client's,
+ * else the server's) when it gets one, else the access token's.
+ *
+ * @example
+ * ```ts
+ * const endsAt = kt.now() + grantLifetimeMs(kt, client, true);
+ * ```
+ */
+export function grantLifetimeMs(kt: Keyturn, client: ClientRecord, offline: boolean): number {
+  if (!offline || !allowsGrant(client, 'refresh_token')) return kt.config.accessTokenTtlSec * 1000;
+  return (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
+}
+
+/**
  * Stores the grant (and its refresh token) and mints the first access and ID tokens.
  *
  * @example
@@ -44,7 +58,6 @@ export async function startGrant(kt: Keyturn, start: GrantStart): Promise<TokenR
   const { client, user } = start;
   const now = kt.now();
   const offline = start.offline && allowsGrant(client, 'refresh_token');
-  const refreshLifetime = (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
   const grant: GrantRecord = {
     id: start.id,
     clientId: client.id,
@@ -53,7 +66,7 @@ export async function startGrant(kt: Keyturn, start: GrantStart): Promise<TokenR
     scope: start.scope,
     authTime: start.authTime,
     createdAt: now,
-    expiresAt: now + (offline ? refreshLifetime : kt.config.accessTokenTtlSec * 1000),
+    expiresAt: now + grantLifetimeMs(kt, client, offline),
     lastUsedAt: now,
     revokedAt: null,
     revokedReason: null,

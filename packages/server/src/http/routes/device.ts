@@ -75,8 +75,9 @@ export function registerDeviceRoutes(app: FastifyInstance, kt: Keyturn): void {
     } catch (err) {
       if (!(err instanceof DeviceRequestError)) throw err;
       if (err.code === 'ERR_TOO_MANY_ATTEMPTS') {
-        reply.header('Retry-After', String(err.retryAfterSec));
-        return again(429, `Too many wrong codes. Wait ${minutes(err.retryAfterSec)}, then try again.`);
+        const waitSec = kt.config.loginWindowSec;
+        reply.header('Retry-After', String(waitSec));
+        return again(429, `Too many wrong codes. Wait ${minutes(waitSec)}, then try again.`);
       }
       return again(400, `That code is not valid. Check the code your device shows: each code works once, for ${minutes(kt.config.deviceCodeTtlSec)}.`);
     }
