@@ -63,6 +63,12 @@ export interface ServerConfig {
   hashConcurrency: number;
   /** Argon2 operations that may wait for a turn (default 64); past that the request gets 503 with Retry-After. */
   hashQueueLength: number;
+  /** Device sign-in (RFC 8628): how long a device code and its user code live (KEYTURN_DEVICE_CODE_TTL, --device-code-ttl). */
+  deviceCodeTtlSec: number;
+  /** The polling interval a device is told to keep at first; each `slow_down` adds 5 s. */
+  deviceIntervalSec: number;
+  /** Wrong user codes on /device per address, and per SSO session, inside `loginWindowSec` before it answers 429. */
+  deviceCodeLockAfter: number;
 }
 
 export interface ConfigFlags {
@@ -77,6 +83,7 @@ export interface ConfigFlags {
   rotationRetryAfterRestart?: string | undefined;
   rotationRetryMaxOutage?: string | undefined;
   ipv6Prefix?: string | number | undefined;
+  deviceCodeTtl?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -127,6 +134,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
     rotationRetryAfterRestartSec: positiveInt(flags.rotationRetryAfterRestart ?? env.KEYTURN_ROTATION_RETRY_AFTER_RESTART, 60, '--rotation-retry-after-restart (KEYTURN_ROTATION_RETRY_AFTER_RESTART)', true),
     rotationRetryMaxOutageSec: positiveInt(flags.rotationRetryMaxOutage ?? env.KEYTURN_ROTATION_RETRY_MAX_OUTAGE, 3600, '--rotation-retry-max-outage (KEYTURN_ROTATION_RETRY_MAX_OUTAGE)', true),
+    deviceCodeTtlSec: positiveInt(flags.deviceCodeTtl !== undefined ? String(flags.deviceCodeTtl) : env.KEYTURN_DEVICE_CODE_TTL, 600, '--device-code-ttl (KEYTURN_DEVICE_CODE_TTL)'),
+    deviceIntervalSec: 5,
+    deviceCodeLockAfter: 10,
     ...limitsConfig(flags, env),
   };
 }

@@ -25,6 +25,7 @@ const STATUS: Record<Exclude<ServerErrorCode, 'ERR_OAUTH'>, number> = {
   ERR_KEY_ENVELOPE: 500,
   ERR_KEY_UNREADABLE: 500,
   ERR_NO_SIGNING_KEY: 500,
+  ERR_UNKNOWN_USER_CODE: 400,
 };
 
 /** Retry-After of a 503 for a backing service (ERR_UNAVAILABLE): soon, as outages of Redis or the database are usually short. */

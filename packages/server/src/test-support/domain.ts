@@ -152,6 +152,8 @@ export interface ClientOptions {
   redirectUris?: string[];
   refreshTtlSec?: number | null;
   refreshIdleTtlSec?: number | null;
+  /** Grant type names (`device_code` for device sign-in); the server's default when left out. */
+  grantTypes?: string[];
 }
 
 export interface TestClient {
@@ -176,6 +178,7 @@ export async function aClient(kt: Keyturn, options: ClientOptions = {}): Promise
     refreshPolicy: options.policy,
     refreshTtlSec: options.refreshTtlSec ?? null,
     refreshIdleTtlSec: options.refreshIdleTtlSec ?? null,
+    grantTypes: options.grantTypes,
   });
   return { client: added.client, secret: secret ?? null };
 }

@@ -1,12 +1,11 @@
 /** `grant_type=authorization_code`: a single-use code, with PKCE, becomes a grant and its tokens. */
-import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/records.js';
-import { NotFoundError } from '../../storage/errors.js';
+import type { AuthCodeRecord, ClientRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { isSsoSessionLive } from '../sso.js';
-import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
-import { mintTokens } from './mint.js';
-import { tokenResponse, type TokenResponse } from './response.js';
+import { safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
+import type { TokenResponse } from './response.js';
+import { startGrant } from './startGrant.js';
 
 export interface CodeExchange {
   code?: string | undefined;
@@ -55,55 +54,20 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   const user = await kt.repo.findUserById(code.userId);
   if (!user) throw new OAuthError('invalid_grant', 'the account no longer exists');
 
-  const refreshLifetime = (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
-  const grant: GrantRecord = {
+  return startGrant(kt, {
     id: grantIdForCode(codeHash),
-    clientId: client.id,
-    userId: user.id,
+    client,
+    user,
     ssoSessionId: code.ssoSessionId,
     scope: code.scope,
     authTime: code.authTime,
-    createdAt: now,
-    expiresAt: now + (code.offline ? refreshLifetime : kt.config.accessTokenTtlSec * 1000),
-    lastUsedAt: now,
-    revokedAt: null,
-    revokedReason: null,
-    userAgent: input.userAgent?.slice(0, 256) ?? null,
-  };
-  let refresh: { token: string; expiresAt: number } | null = null;
-  let refreshRecord: RefreshTokenRecord | null = null;
-  if (code.offline) {
-    refresh = { token: randomToken(32), expiresAt: grant.expiresAt };
-    refreshRecord = {
-      tokenHash: sha256Hex(refresh.token),
-      grantId: grant.id,
-      parentHash: null,
-      createdAt: now,
-      expiresAt: grant.expiresAt,
-      spentAt: null,
-      successorHash: null,
-    };
-  }
-  try {
-    await kt.repo.createGrant(grant, refreshRecord, codeHash);
-  } catch (err) {
-    // A replay got there first and left a revoked grant under this id.
-    if (await kt.repo.getGrant(grant.id)) throw new OAuthError('invalid_grant', 'the authorization code was already used');
-    // The person's sessions ended meanwhile and took the code along (endPersonSessions).
-    if (err instanceof NotFoundError) throw new OAuthError('invalid_grant', 'the sign-in that issued the authorization code has ended');
-    throw err;
-  }
-
-  const scopes = code.scope.split(' ');
-  const minted = await mintTokens(kt, {
-    grant,
-    user,
-    clientId: client.id,
-    scope: code.scope,
-    withIdToken: scopes.includes('openid') || input.tokenFormat === 'jwt',
+    offline: code.offline,
+    userAgent: input.userAgent,
     nonce: code.nonce,
+    tokenFormat: input.tokenFormat,
+    codeHash,
+    alreadyUsed: 'the authorization code was already used',
   });
-  return tokenResponse(minted, code.scope, refresh, now);
 }
 
 /**
@@ -125,8 +89,6 @@ async function revokeFirstUse(kt: Keyturn, code: AuthCodeRecord, grantId: string
   const now = kt.now();
   if (await kt.repo.revokeGrant(grantId, now, REUSE)) return;
   if (await kt.repo.getGrant(grantId)) return; // already revoked by an earlier replay
-  // The sign-in behind the code has ended, so it can make no grant now: leave no row either.
-  if (!(await isSsoSessionLive(kt, code.ssoSessionId))) return;
   try {
     await kt.repo.createGrant(
       {

@@ -4,7 +4,16 @@
  * point at. Override any field: `grant({ id: 'g2', revokedAt: T0 })`.
  */
 import { createHash } from 'node:crypto';
-import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord, SigningKeyRecord, SsoSessionRecord, UserRecord } from '../records.js';
+import type {
+  AuthCodeRecord,
+  ClientRecord,
+  DeviceCodeRecord,
+  GrantRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  SsoSessionRecord,
+  UserRecord,
+} from '../records.js';
 import type { Repository } from '../repository.js';
 
 // Past 2^31 on purpose: epoch-ms times must survive int8 columns as exact JS numbers.
@@ -38,6 +47,7 @@ export function client(over: Partial<ClientRecord> = {}): ClientRecord {
     refreshTtlSec: 5_184_000,
     refreshIdleTtlSec: 1_209_600,
     createdAt: T0,
+    grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     ...over,
   };
 }
@@ -123,6 +133,27 @@ export function signingKey(over: Partial<SigningKeyRecord> = {}): SigningKeyReco
     createdAt: T0,
     status: 'retired',
     retiredAt: null,
+    ...over,
+  };
+}
+
+/** A pending device request `dc1` of `app`, user code `dev-user1`, polled never, expiring 10 minutes after `T0`. */
+export function deviceCode(over: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: hash('dc1'),
+    userCodeHash: hash('dev-user1'),
+    clientId: 'app',
+    scope: 'openid psn:mobile.v2.core',
+    status: 'pending',
+    intervalSec: 5,
+    lastPolledAt: null,
+    userId: null,
+    ssoSessionId: null,
+    authTime: null,
+    decidedAt: null,
+    createdAt: T0,
+    expiresAt: T0 + 600_000,
+    userAgent: 'keyturn-cli/0.1 (test)',
     ...over,
   };
 }
