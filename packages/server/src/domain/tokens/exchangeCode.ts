@@ -89,6 +89,8 @@ async function revokeFirstUse(kt: Keyturn, code: AuthCodeRecord, grantId: string
   const now = kt.now();
   if (await kt.repo.revokeGrant(grantId, now, REUSE)) return;
   if (await kt.repo.getGrant(grantId)) return; // already revoked by an earlier replay
+  // The sign-in behind the code has ended, so it can make no grant now: leave no row either.
+  if (!(await isSsoSessionLive(kt, code.ssoSessionId))) return;
   try {
     await kt.repo.createGrant(
       {
