@@ -5,6 +5,7 @@
  */
 import type { ServerConfig } from './config.js';
 import type { Keyturn } from './domain/context.js';
+import { auditTrail } from './domain/audit/auditTrail.js';
 import { KeyRing } from './domain/keys.js';
 import { VerifiedSecrets } from './domain/lib/verifiedSecrets.js';
 import { deriveServerKeys } from './domain/secrets.js';
@@ -13,11 +14,17 @@ import { createMemoryAttemptCounter } from './storage/attempts/memory.js';
 import { createRedisAttemptCounter } from './storage/attempts/redis.js';
 import { loadServerSecret } from './serverSecret.js';
 import { openRepository } from './storage/open.js';
+import { assertDatabaseExists } from './storage/databaseExists.js';
 
 export interface ContextOptions {
   now?: () => number;
   /** Skip creating a signing key (management commands that do not sign). */
   skipKeys?: boolean;
+  /**
+   * Refuse (`NoDatabaseError`) rather than create a database that is not there yet, before
+   * anything is written (no secret file either): every command but `serve`.
+   */
+  mustExist?: boolean;
 }
 
 /**
@@ -32,6 +39,7 @@ export interface ContextOptions {
  */
 export async function createKeyturn(config: ServerConfig, options: ContextOptions = {}): Promise<Keyturn> {
   const now = options.now ?? Date.now;
+  if (options.mustExist) await assertDatabaseExists(config.database);
   const secrets = deriveServerKeys(await loadServerSecret(config.secret, config.dataDir));
   const opened: Array<{ close(): Promise<unknown> }> = [];
   const closeAll = async () => {
@@ -46,7 +54,8 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
     opened.push(attempts);
     const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
     if (!options.skipKeys) await keys.ensureActiveKey();
-    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), now, close: closeAll };
+    const events = auditTrail(repo, now);
+    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), events, now, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -46,6 +46,8 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Days the audit trail keeps an event; housekeeping deletes older ones (`--audit-retention`). */
+  auditRetentionDays: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +59,7 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  auditRetention?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +108,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    auditRetentionDays: positiveInt(flags.auditRetention !== undefined ? String(flags.auditRetention) : env.KEYTURN_AUDIT_RETENTION, 90, '--audit-retention (KEYTURN_AUDIT_RETENTION)', false, ' of days'),
   };
 }
 

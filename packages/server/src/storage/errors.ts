@@ -4,7 +4,7 @@
  */
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_NO_DATABASE';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -30,5 +30,17 @@ export class CorruptRowError extends Error {
   constructor(table: string, column: string) {
     super(`stored ${table}.${column} has an unexpected value`);
     this.name = 'CorruptRowError';
+  }
+}
+
+/**
+ * No Keyturn database where a command looked, and the command may not create one (only
+ * `serve` does). `where` is the SQLite file or the PostgreSQL URL without its password.
+ */
+export class NoDatabaseError extends Error {
+  readonly code = 'ERR_NO_DATABASE' satisfies StorageErrorCode;
+  constructor(readonly where: string) {
+    super(`no Keyturn database at ${where}`);
+    this.name = 'NoDatabaseError';
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Repository } from '../repository.js';
+import { auditEventsStore } from './auditEvents.js';
 import { authCodesStore } from './authCodes.js';
 import { clientsStore } from './clients.js';
 import { grantsStore } from './grants.js';
@@ -53,6 +54,7 @@ export function createKyselyRepository(
     ...revokedAccessTokensStore(db),
     ...signingKeysStore(db, kind),
     ...housekeepingStore(db),
+    ...auditEventsStore(db),
     migrate: () => migrateToLatest(db),
     /** Idempotent: a second call waits for the first. */
     close() {
