@@ -50,10 +50,12 @@ export async function listAccountSessions(kt: Keyturn, userId: string, currentSs
  * if (!ended) reply.code(404);
  * ```
  */
-export async function revokeAccountSession(kt: Keyturn, userId: string, grantId: string): Promise<AccountSession | null> {
+export async function revokeAccountSession(kt: Keyturn, userId: string, grantId: string, address: string | null = null): Promise<AccountSession | null> {
   const grant = await kt.repo.getGrant(grantId);
   if (!grant || grant.userId !== userId) return null;
-  await kt.repo.revokeGrant(grant.id, kt.now(), 'revoked by the person on the account page');
+  if (await kt.repo.revokeGrant(grant.id, kt.now(), 'revoked by the person on the account page')) {
+    await kt.events.emit({ type: 'grant.revoked', userId, clientId: grant.clientId, address, actor: 'person', detail: 'revoked on the account page' });
+  }
   const client = await kt.repo.getClient(grant.clientId);
   return { grant, clientId: grant.clientId, clientName: client?.name ?? grant.clientId, viaThisBrowser: false };
 }
@@ -75,11 +77,27 @@ export interface RevokedAll {
  * const { apps, browsers } = await revokeAllAccountSessions(kt, user.id, live.session.id);
  * ```
  */
-export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null): Promise<RevokedAll> {
+export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null, address: string | null = null): Promise<RevokedAll> {
+  const ended = await endSessions(kt, userId, currentSsoSessionId, 'all revoked by the person on the account page');
+  await kt.events.emit({ type: 'sessions.revoked', userId, address, actor: 'person', detail: `${ended.apps} apps, ${ended.browsers} other browsers` });
+  return ended;
+}
+
+/**
+ * Revokes every grant of the person and ends every SSO session of theirs but `exceptSsoSessionId`
+ * (`null` spares none): each is one atomic statement in the database, so every process sees it
+ * at once. Answers how many live ones it ended.
+ *
+ * @example
+ * ```ts
+ * const { apps, browsers } = await endSessions(kt, user.id, null, 'disabled by the operator');
+ * ```
+ */
+export async function endSessions(kt: Keyturn, userId: string, exceptSsoSessionId: string | null, reason: string): Promise<RevokedAll> {
   const now = kt.now();
   const live = await kt.repo.listActiveGrantsForUser(userId, now);
-  await kt.repo.revokeGrantsForUser(userId, now, 'all revoked by the person on the account page');
-  const browsers = await kt.repo.revokeSsoSessionsForUser(userId, now, currentSsoSessionId);
+  await kt.repo.revokeGrantsForUser(userId, now, reason);
+  const browsers = await kt.repo.revokeSsoSessionsForUser(userId, now, exceptSsoSessionId);
   return { apps: live.length, browsers };
 }
 
@@ -111,9 +129,10 @@ export async function listOtherBrowsers(kt: Keyturn, userId: string, currentSsoS
  * if (!ended) reply.code(404);
  * ```
  */
-export async function signOutOtherBrowser(kt: Keyturn, userId: string, currentSsoSessionId: string, ssoSessionId: string): Promise<SsoSessionRecord | null> {
+export async function signOutOtherBrowser(kt: Keyturn, userId: string, currentSsoSessionId: string, ssoSessionId: string, address: string | null = null): Promise<SsoSessionRecord | null> {
   const target = (await listOtherBrowsers(kt, userId, currentSsoSessionId)).find((session) => session.id === ssoSessionId);
   if (!target) return null;
   await kt.repo.revokeSsoSession(target.id, kt.now());
+  await kt.events.emit({ type: 'browser.signed_out', userId, address, actor: 'person' });
   return target;
 }

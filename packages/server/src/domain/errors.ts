@@ -31,6 +31,9 @@ export type ServerErrorCode =
   | 'ERR_OAUTH'
   | 'ERR_INVALID_CREDENTIALS'
   | 'ERR_TOO_MANY_ATTEMPTS'
+  | 'ERR_ACCOUNT_DISABLED'
+  | 'ERR_WRONG_PASSWORD'
+  | 'ERR_WEAK_PASSWORD'
   | AuthorizeRequestErrorCode
   | 'ERR_DUPLICATE'
   | 'ERR_NOT_FOUND'
@@ -91,14 +94,21 @@ export class ClientAuthError extends OAuthError {
   }
 }
 
+const SIGN_IN_MESSAGES = {
+  ERR_INVALID_CREDENTIALS: 'Wrong email or password.',
+  ERR_TOO_MANY_ATTEMPTS: 'Too many failed sign-ins. Try again later.',
+  // Said only after the right password: it would otherwise tell anyone that the email exists.
+  ERR_ACCOUNT_DISABLED: 'This account is disabled. Ask the administrator of this service to enable it again.',
+} as const;
+
 /** Sign-in failures. The message is safe to show: it never says whether the email exists. */
 export class SignInError extends KeyturnError {
   constructor(
-    readonly code: 'ERR_INVALID_CREDENTIALS' | 'ERR_TOO_MANY_ATTEMPTS',
+    readonly code: keyof typeof SIGN_IN_MESSAGES,
     /** For ERR_TOO_MANY_ATTEMPTS: seconds until a new attempt is accepted. */
     readonly retryAfterSec = 0,
   ) {
-    super(code === 'ERR_INVALID_CREDENTIALS' ? 'Wrong email or password.' : 'Too many failed sign-ins. Try again later.');
+    super(SIGN_IN_MESSAGES[code]);
     this.name = 'SignInError';
   }
 }
@@ -139,5 +149,16 @@ export class KeyError extends KeyturnError {
   ) {
     super(message);
     this.name = 'KeyError';
+  }
+}
+
+/** A person's own password change was refused; the message says why and is safe to show them. */
+export class PasswordChangeError extends KeyturnError {
+  constructor(
+    readonly code: 'ERR_WRONG_PASSWORD' | 'ERR_WEAK_PASSWORD' | 'ERR_TOO_MANY_ATTEMPTS',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PasswordChangeError';
   }
 }

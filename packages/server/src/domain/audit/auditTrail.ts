@@ -15,7 +15,8 @@ function clip(value: string | null | undefined, max: number): string | null {
 
 /**
  * A `SecurityEvents` that appends every event to the audit trail of `repo`, stamped with
- * `now()`. Ids sort as events happened: the time, then this process's sequence number (events
+ * `now()`, with the person's email looked up when the event names only their id (so the
+ * trail still names them after they are removed). Ids sort as events happened: the time, then this process's sequence number (events
  * of one millisecond keep their order), then a random part (so processes never collide).
  *
  * @example
@@ -28,14 +29,17 @@ export function auditTrail(repo: Repository, now: () => number): SecurityEvents 
   let sequence = 0;
   return {
     async emit(event: SecurityEvent) {
+      // Id and time before any await: they fix the order in which events were emitted.
       const time = now();
       sequence = (sequence + 1) % 1e9;
+      const id = `${String(time).padStart(15, '0')}-${String(sequence).padStart(9, '0')}-${randomToken(6)}`;
+      const email = event.email ?? (event.userId ? (await repo.findUserById(event.userId))?.email : null);
       const record: AuditEventRecord = {
-        id: `${String(time).padStart(15, '0')}-${String(sequence).padStart(9, '0')}-${randomToken(6)}`,
+        id,
         time,
         type: event.type,
         userId: event.userId ?? null,
-        email: clip(event.email?.trim().toLowerCase(), MAX.email),
+        email: clip(email?.trim().toLowerCase(), MAX.email),
         clientId: clip(event.clientId, MAX.clientId),
         address: clip(event.address, MAX.address),
         actor: event.actor ?? null,

@@ -13,6 +13,8 @@ export interface CodeExchange {
   /** PlayStation's `token_format=jwt`: an ID token even without scope openid. */
   tokenFormat?: string | undefined;
   userAgent?: string | null | undefined;
+  /** Where the request came from, for the audit trail. */
+  address?: string | null | undefined;
 }
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -29,6 +31,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (!firstUse) {
     await revokeFirstUse(kt, code, grantIdForCode(codeHash));
+    await kt.events.emit({ type: 'grant.revoked', userId: code.userId, clientId: client.id, address: input.address, actor: 'system', detail: REUSE });
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
@@ -50,6 +53,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
 
   const user = await kt.repo.findUserById(code.userId);
   if (!user) throw new OAuthError('invalid_grant', 'the account no longer exists');
+  if (user.status !== 'active') throw new OAuthError('invalid_grant', 'the account is disabled');
 
   const refreshLifetime = (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
   const grant: GrantRecord = {
@@ -88,6 +92,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     throw err;
   }
 
+  await kt.events.emit({ type: 'grant.issued', userId: user.id, email: user.email, clientId: client.id, address: input.address, actor: 'client', detail: code.scope });
   const scopes = code.scope.split(' ');
   const minted = await mintTokens(kt, {
     grant,

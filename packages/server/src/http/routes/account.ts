@@ -67,7 +67,7 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
     if (!live) return reply;
     const { id } = request.params as { id: string };
     // Someone else's grant and no grant at all look the same.
-    const ended = ROW_ID.test(id) ? await revokeAccountSession(kt, live.user.id, id) : null;
+    const ended = ROW_ID.test(id) ? await revokeAccountSession(kt, live.user.id, id, request.ip) : null;
     if (!ended) return reply.code(404).type(HTML).send(errorPage('Session not found', 'There is no such session on your account. It may have ended already.'));
     return done(reply, { kind: 'revoked', clientName: ended.clientName });
   });
@@ -75,7 +75,7 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
   app.post('/account/sessions/revoke-all', async (request, reply) => {
     const live = await authorizeForm(request, reply);
     if (!live) return reply;
-    const { apps, browsers } = await revokeAllAccountSessions(kt, live.user.id, live.session.id);
+    const { apps, browsers } = await revokeAllAccountSessions(kt, live.user.id, live.session.id, request.ip);
     return done(reply, { kind: 'revoked-all', count: apps, browsers });
   });
 
@@ -84,7 +84,7 @@ export function registerAccountRoutes(app: FastifyInstance, kt: Keyturn): void {
     if (!live) return reply;
     const { id } = request.params as { id: string };
     // Someone else's browser, this browser, an ended one and no session at all look the same.
-    const ended = ROW_ID.test(id) ? await signOutOtherBrowser(kt, live.user.id, live.session.id, id) : null;
+    const ended = ROW_ID.test(id) ? await signOutOtherBrowser(kt, live.user.id, live.session.id, id, request.ip) : null;
     if (!ended) return reply.code(404).type(HTML).send(errorPage('Browser not found', 'There is no such browser signed in to your account. It may have signed out already.'));
     return done(reply, { kind: 'browser-signed-out', device: deviceHint(ended.userAgent) });
   });

@@ -19,10 +19,11 @@ export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
           codeVerifier: form.code_verifier,
           tokenFormat: form.token_format,
           userAgent: request.headers['user-agent'] ?? null,
+          address: request.ip,
         });
         break;
       case 'refresh_token':
-        body = await refreshTokens(kt, client, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format });
+        body = await refreshTokens(kt, client, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format, address: request.ip });
         break;
       case undefined:
         throw new OAuthError('invalid_request', 'grant_type is required');
