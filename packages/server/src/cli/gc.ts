@@ -1,6 +1,7 @@
 /** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions and revoked-token entries. */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { collectGarbage } from '../domain/housekeeping.js';
+import { positiveInt } from './lib/positiveInt.js';
 import { storageOptions } from './lib/storageOptions.js';
 import { withKeyturn } from './lib/withKeyturn.js';
 
@@ -22,10 +23,4 @@ export function registerGc(program: Command): void {
     });
     process.stdout.write(`deleted ${deleted} expired row${deleted === 1 ? '' : 's'}\n`);
   });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return n;
 }

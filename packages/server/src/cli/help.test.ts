@@ -5,13 +5,15 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { keyturn } from '../test-support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyturn, prepareDatabase } from '../test-support/cli.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'keyturn-cli-'));
 const dataDir = path.join(root, 'data');
 const store = ['--data-dir', dataDir];
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+// A database to refuse bad values against (management commands never create one).
+beforeAll(() => prepareDatabase({ dataDir }));
 
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [

@@ -13,6 +13,7 @@ interface ServeFlags {
   dataDir?: string;
   signingAlg?: string;
   trustProxy?: string;
+  auditRetention?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +28,7 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'folder for the SQLite file and the secret file (env KEYTURN_DATA_DIR; default ./data)')
     .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA for new signing keys (env KEYTURN_SIGNING_ALG)')
     .option('--trust-proxy <hops>', 'number of reverse proxies that append X-Forwarded-For; 0 = trust none (env KEYTURN_TRUST_PROXY)')
+    .option('--audit-retention <days>', 'days the audit trail keeps a security event (env KEYTURN_AUDIT_RETENTION; default 90)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {

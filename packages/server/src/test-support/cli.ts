@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openRepository } from '../storage/open.js';
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/keyturn.js');
 
@@ -38,4 +39,20 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Creates (migrates) the database a management command is pointed at, as the first `serve`
+ * on it would: commands other than `serve` refuse to create one. `target` is a data folder
+ * (its `keyturn.db`) or, with `{ database }`, a SQLite path or PostgreSQL URL.
+ *
+ * @example
+ * ```ts
+ * await prepareDatabase({ dataDir });
+ * await keyturn(['user', 'add', '--email', 'ada@example.com', '--password-stdin', '--data-dir', dataDir], { stdin: PASSWORD });
+ * ```
+ */
+export async function prepareDatabase(where: { dataDir: string } | { database: string }): Promise<void> {
+  const repo = await openRepository('database' in where ? where.database : path.join(where.dataDir, 'keyturn.db'));
+  await repo.close();
 }
