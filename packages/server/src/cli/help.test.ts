@@ -17,8 +17,12 @@ beforeAll(() => prepareDatabase({ dataDir }));
 
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
-    [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg']],
+    [[], ['serve', 'user', 'client', 'keys', 'audit', '--version']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--audit-retention']],
+    [['user'], ['add', 'list', 'show', 'disable', 'enable', 'remove', 'set-password']],
+    [['user', 'list'], ['--json', '--database', '--data-dir']],
+    [['user', 'set-password'], ['<email>', '--password-stdin', '--database', '--data-dir']],
+    [['audit'], ['--user', '--client', '--since', '--json', '--limit', '--database', '--data-dir']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],

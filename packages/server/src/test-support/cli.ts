@@ -16,10 +16,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the built `keyturn` command with standard input `stdin` and `env` (default: `ENV`). */
-export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** Runs the built `keyturn` command with standard input `stdin`, `env` (default: `ENV`) and working folder `cwd`. */
+export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? ENV, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
