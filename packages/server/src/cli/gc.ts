@@ -1,4 +1,4 @@
-/** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions and revoked-token entries. */
+/** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions, revoked-token entries and old audit events. */
 import type { Command } from 'commander';
 import { collectGarbage } from '../domain/housekeeping.js';
 import { positiveInt } from './lib/positiveInt.js';
@@ -9,7 +9,7 @@ export function registerGc(program: Command): void {
   storageOptions(
     program
       .command('gc')
-      .description('delete expired rows in small batches (the server also does this every KEYTURN_GC_INTERVAL seconds)')
+      .description('delete expired rows, and audit events older than KEYTURN_AUDIT_RETENTION days, in small batches (the server also does this every KEYTURN_GC_INTERVAL seconds)')
       .option('--batch-size <n>', 'rows of each kind per batch (default 500)', positiveInt),
   ).action(async (flags: { batchSize?: number; database?: string; dataDir?: string }) => {
     const deleted = await withKeyturn(flags, async (kt) => {

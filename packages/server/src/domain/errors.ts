@@ -152,13 +152,13 @@ export class KeyError extends KeyturnError {
   }
 }
 
+/** Why a person's own password change was refused. */
+export type PasswordChangeErrorCode = 'ERR_WRONG_PASSWORD' | 'ERR_WEAK_PASSWORD' | 'ERR_TOO_MANY_ATTEMPTS';
+
 /** A person's own password change was refused; the message says why and is safe to show them. */
 export class PasswordChangeError extends KeyturnError {
-  constructor(
-    readonly code: 'ERR_WRONG_PASSWORD' | 'ERR_WEAK_PASSWORD' | 'ERR_TOO_MANY_ATTEMPTS',
-    message: string,
-  ) {
+  override readonly name = 'PasswordChangeError';
+  constructor(readonly code: PasswordChangeErrorCode, message: string) {
     super(message);
-    this.name = 'PasswordChangeError';
   }
 }

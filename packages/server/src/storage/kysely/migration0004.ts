@@ -20,23 +20,17 @@ export const auditEventsAndUserStatus: Migration = {
       .addColumn('status', 'text', (c) => c.notNull().defaultTo('active'))
       .execute();
 
-    await db.schema
+    // Sortable ids: zero-padded time, then a per-process sequence, so events of one millisecond keep their order.
+    let table = db.schema
       .createTable('audit_events')
-      // Sortable: zero-padded time, then a per-process sequence, so events of one millisecond keep their order.
       .addColumn('id', 'text', (c) => c.primaryKey())
       .addColumn('time', 'bigint', (c) => c.notNull())
-      .addColumn('type', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'text')
-      .addColumn('email', 'text')
-      .addColumn('client_id', 'text')
-      .addColumn('address', 'text')
-      .addColumn('actor', 'text')
-      .addColumn('detail', 'text')
-      .execute();
-    await db.schema.createIndex('audit_events_time_idx').on('audit_events').column('time').execute();
-    await db.schema.createIndex('audit_events_user_id_time_idx').on('audit_events').columns(['user_id', 'time']).execute();
-    await db.schema.createIndex('audit_events_email_time_idx').on('audit_events').columns(['email', 'time']).execute();
-    await db.schema.createIndex('audit_events_client_id_time_idx').on('audit_events').columns(['client_id', 'time']).execute();
+      .addColumn('type', 'text', (c) => c.notNull());
+    for (const column of ['user_id', 'email', 'client_id', 'address', 'actor', 'detail']) table = table.addColumn(column, 'text');
+    await table.execute();
+    for (const columns of [['time'], ['user_id', 'time'], ['email', 'time'], ['client_id', 'time']]) {
+      await db.schema.createIndex(`audit_events_${columns.join('_')}_idx`).on('audit_events').columns(columns).execute();
+    }
   },
 
   async down(db: AnyDb): Promise<void> {
