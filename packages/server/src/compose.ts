@@ -5,6 +5,7 @@
  */
 import type { ServerConfig } from './config.js';
 import type { Keyturn } from './domain/context.js';
+import { auditTrail } from './domain/audit/auditTrail.js';
 import { KeyRing } from './domain/keys.js';
 import { BoundedQueue } from './domain/lib/boundedQueue.js';
 import { VerifiedSecrets } from './domain/lib/verifiedSecrets.js';
@@ -14,11 +15,17 @@ import { createMemoryAttemptCounter } from './storage/attempts/memory.js';
 import { createRedisAttemptCounter } from './storage/attempts/redis.js';
 import { loadServerSecret } from './serverSecret.js';
 import { openRepository } from './storage/open.js';
+import { assertDatabaseExists } from './storage/databaseExists.js';
 
 export interface ContextOptions {
   now?: () => number;
   /** Skip creating a signing key (management commands that do not sign). */
   skipKeys?: boolean;
+  /**
+   * Refuse (`NoDatabaseError`) rather than create a database that is not there yet, before
+   * anything is written (no secret file either): every command but `serve`.
+   */
+  mustExist?: boolean;
 }
 
 /**
@@ -33,6 +40,7 @@ export interface ContextOptions {
  */
 export async function createKeyturn(config: ServerConfig, options: ContextOptions = {}): Promise<Keyturn> {
   const now = options.now ?? Date.now;
+  if (options.mustExist) await assertDatabaseExists(config.database);
   const secrets = deriveServerKeys(await loadServerSecret(config.secret, config.dataDir));
   const opened: Array<{ close(): Promise<unknown> }> = [];
   const closeAll = async () => {
@@ -48,7 +56,8 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
     const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
     if (!options.skipKeys) await keys.ensureActiveKey();
     const hashing = new BoundedQueue(config.hashConcurrency, config.hashQueueLength);
-    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), hashing, now, close: closeAll, startedAt: now() };
+    const events = auditTrail(repo, now);
+    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), hashing, events, now, close: closeAll, startedAt: now() };
   } catch (err) {
     await closeAll();
     throw err;

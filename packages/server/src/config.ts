@@ -69,6 +69,8 @@ export interface ServerConfig {
   deviceIntervalSec: number;
   /** Wrong user codes on /device per address, and per SSO session, inside `loginWindowSec` before it answers 429. */
   deviceCodeLockAfter: number;
+  /** Days the audit trail keeps an event; housekeeping deletes older ones (`--audit-retention`). */
+  auditRetentionDays: number;
 }
 
 export interface ConfigFlags {
@@ -84,6 +86,7 @@ export interface ConfigFlags {
   rotationRetryMaxOutage?: string | undefined;
   ipv6Prefix?: string | number | undefined;
   deviceCodeTtl?: string | number | undefined;
+  auditRetention?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -137,6 +140,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     deviceCodeTtlSec: positiveInt(flags.deviceCodeTtl !== undefined ? String(flags.deviceCodeTtl) : env.KEYTURN_DEVICE_CODE_TTL, 600, '--device-code-ttl (KEYTURN_DEVICE_CODE_TTL)'),
     deviceIntervalSec: 5,
     deviceCodeLockAfter: 10,
+    auditRetentionDays: positiveInt(flags.auditRetention !== undefined ? String(flags.auditRetention) : env.KEYTURN_AUDIT_RETENTION, 90, '--audit-retention (KEYTURN_AUDIT_RETENTION)', false, ' of days'),
     ...limitsConfig(flags, env),
   };
 }

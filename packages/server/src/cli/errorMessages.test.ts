@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCliVault } from '@keyturn/client';
-import { ENV, freePort, keyturn, type Run } from '../test-support/cli.js';
+import { ENV, freePort, keyturn, prepareDatabase, type Run } from '../test-support/cli.js';
 import { frozenClock } from '../test-support/clock.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
@@ -30,7 +30,8 @@ beforeAll(async () => {
   downUrl = `http://127.0.0.1:${await freePort()}`;
   await server.addUser('cli@example.com', PASSWORD);
   await server.addClient({ id: 'cli', secret: SECRET, redirectUris: [REDIRECT], scope: 'openid email' });
-  // One person in the management data folder (this also creates its database before the parallel runs).
+  // One person in the management data folder, whose database `serve` would have created.
+  await prepareDatabase({ dataDir });
   const added = await keyturn(['user', 'add', '--email', 'ada@example.com', '--password-stdin', ...store], { stdin: PASSWORD });
   expect(added.code).toBe(0);
 });
@@ -111,7 +112,7 @@ describe('what keyturn says when it cannot go on', () => {
       { what: 'no --password-stdin', args: ['user', 'add', '--email', 'x@example.com', ...store], code: 2, message: `no password given: give the password on standard input with --password-stdin, e.g. ${PIPE}` },
       { what: 'empty password', args: ['user', 'add', '--email', 'x@example.com', '--password-stdin', ...store], stdin: '', code: 2, message: `no password on standard input: pipe it in, e.g. ${PIPE}` },
       { what: 'bad email', args: ['user', 'add', '--email', 'nobody', '--password-stdin', ...store], stdin: PASSWORD, code: 2, message: '"nobody" is not an email address: correct it and run keyturn user add again' },
-      { what: 'short password', args: ['user', 'add', '--email', 'x@example.com', '--password-stdin', ...store], stdin: 'short', code: 2, message: 'the password must have at least 8 characters: correct it and run keyturn user add again' },
+      { what: 'short password', args: ['user', 'add', '--email', 'x@example.com', '--password-stdin', ...store], stdin: 'short', code: 2, message: 'the password must have at least 8 characters (12 or more recommended): correct it and run keyturn user add again' },
       { what: 'same email', args: ['user', 'add', '--email', 'ada@example.com', '--password-stdin', ...store], stdin: PASSWORD, code: 1, message: 'a user with email ada@example.com already exists: that person can already sign in; give another --email to add someone else' },
       { what: '--public --secret', args: ['client', 'add', '--id', 'x', '--public', '--secret', 'abcdefghijklmnopqrstuvwxyz', '--redirect-uri', 'https://x.example/cb', ...store], code: 2, message: '--public and --secret exclude each other: a public client has no secret, so drop one of them' },
       { what: 'policy', args: ['client', 'add', '--id', 'x', '--redirect-uri', 'https://x.example/cb', '--refresh-policy', 'sometimes', ...store], code: 2, message: '--refresh-policy must be reuse or rotate, not "sometimes"' },
@@ -120,7 +121,7 @@ describe('what keyturn says when it cannot go on', () => {
       { what: 'remove nothing', args: ['client', 'remove', ...store], code: 2, message: 'no client named: give its id, e.g. keyturn client remove my-app (keyturn client list shows them)' },
       { what: 'remove unknown', args: ['client', 'remove', 'nobody', ...store], code: 1, message: 'no client with id nobody: check the id with keyturn client list' },
       { what: 'serve --port', args: ['serve', '--port', 'eighty', ...store], code: 2, message: 'port must be a whole number from 0 to 65535, not "eighty": fix the flag or its KEYTURN_* variable (see --help)' },
-      { what: 'database', args: ['client', 'list', '--data-dir', '/dev/null/data'], code: 1, message: "could not open the database (ENOTDIR: not a directory, open '/dev/null/data/secret'): check --database and --data-dir (env KEYTURN_DATABASE_URL, KEYTURN_DATA_DIR)" },
+      { what: 'database', args: ['client', 'list', '--data-dir', '/dev/null/data'], code: 1, message: "no Keyturn database at /dev/null/data/keyturn.db, and this command does not create one: run it where the server's data folder is, point it there with --data-dir DIR (env KEYTURN_DATA_DIR) or --database URL-or-path (env KEYTURN_DATABASE_URL), or start keyturn serve once to create the database" },
       { what: '--profile', args: ['token', '--profile', '../etc'], code: 2, message: '--profile "../etc" is not a usable name: use at most 64 letters, digits, ".", "_" or "-"' },
       { what: '--server not a URL', args: ['login', '--npsso-stdin', '--server', 'not a url'], code: 2, message: '--server "not a url" is not a URL: give the server\'s origin, e.g. --server http://127.0.0.1:8080' },
       { what: '--server ftp', args: ['login', '--npsso-stdin', '--server', 'ftp://example.com'], code: 2, message: '--server "ftp://example.com" is not an http(s) URL: give the server\'s origin, e.g. --server http://127.0.0.1:8080' },

@@ -1,6 +1,7 @@
-/** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions and revoked-token entries. */
-import { InvalidArgumentError, type Command } from 'commander';
+/** `keyturn gc`: deletes expired codes, grants, refresh tokens, SSO sessions, revoked-token entries and old audit events. */
+import type { Command } from 'commander';
 import { collectGarbage } from '../domain/housekeeping.js';
+import { positiveInt } from './lib/positiveInt.js';
 import { storageOptions } from './lib/storageOptions.js';
 import { withKeyturn } from './lib/withKeyturn.js';
 
@@ -8,7 +9,7 @@ export function registerGc(program: Command): void {
   storageOptions(
     program
       .command('gc')
-      .description('delete expired rows in small batches (the server also does this every KEYTURN_GC_INTERVAL seconds)')
+      .description('delete expired rows, and audit events older than KEYTURN_AUDIT_RETENTION days, in small batches (the server also does this every KEYTURN_GC_INTERVAL seconds)')
       .option('--batch-size <n>', 'rows of each kind per batch (default 500)', positiveInt),
   ).action(async (flags: { batchSize?: number; database?: string; dataDir?: string }) => {
     const deleted = await withKeyturn(flags, async (kt) => {
@@ -22,10 +23,4 @@ export function registerGc(program: Command): void {
     });
     process.stdout.write(`deleted ${deleted} expired row${deleted === 1 ? '' : 's'}\n`);
   });
-}
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number of at least 1');
-  return n;
 }

@@ -5,18 +5,24 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { keyturn } from '../test-support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyturn, prepareDatabase } from '../test-support/cli.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'keyturn-cli-'));
 const dataDir = path.join(root, 'data');
 const store = ['--data-dir', dataDir];
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+// A database to refuse bad values against (management commands never create one).
+beforeAll(() => prepareDatabase({ dataDir }));
 
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
-    [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl']],
+    [[], ['serve', 'user', 'client', 'keys', 'audit', '--version']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl', '--audit-retention']],
+    [['user'], ['add', 'list', 'show', 'disable', 'enable', 'remove', 'set-password']],
+    [['user', 'list'], ['--json', '--database', '--data-dir']],
+    [['user', 'set-password'], ['<email>', '--password-stdin', '--database', '--data-dir']],
+    [['audit'], ['--user', '--client', '--since', '--json', '--limit', '--database', '--data-dir']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--grant-types', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],

@@ -2,6 +2,7 @@
 import { Option, type Command } from 'commander';
 import { SIGNING_ALGS, type SigningAlg } from '../config.js';
 import { keyRetentionSec, pruneRetiredKeys } from '../domain/housekeeping.js';
+import { rotateSigningKey } from '../domain/rotateSigningKey.js';
 import { isoDate } from './lib/format.js';
 import { printTable } from './lib/printTable.js';
 import { storageOptions } from './lib/storageOptions.js';
@@ -35,7 +36,7 @@ export function registerKeys(program: Command): void {
       .description('create a new signing key and make it active; the old one stays published until its tokens have expired')
       .addOption(new Option('--alg <alg>', 'algorithm of the new key (default: the configured one, env KEYTURN_SIGNING_ALG)').choices(SIGNING_ALGS)),
   ).action(async (flags: StorageFlags & { alg?: SigningAlg }) => {
-    const { key, retentionSec } = await withKeyturn(flags, async (kt) => ({ key: await kt.keys.rotate(flags.alg), retentionSec: keyRetentionSec(kt.config) }), {
+    const { key, retentionSec } = await withKeyturn(flags, async (kt) => ({ key: await rotateSigningKey(kt, flags.alg), retentionSec: keyRetentionSec(kt.config) }), {
       keys: true,
     });
     process.stdout.write(
@@ -45,7 +46,7 @@ export function registerKeys(program: Command): void {
   });
 
   storageOptions(keys.command('prune').description('remove retired keys that can no longer have signed a valid token')).action(async (flags: StorageFlags) => {
-    const removed = await withKeyturn(flags, (kt) => pruneRetiredKeys(kt), { keys: true });
+    const removed = await withKeyturn(flags, (kt) => pruneRetiredKeys(kt, 'operator'), { keys: true });
     process.stdout.write(removed.length === 0 ? 'no retired key can be pruned yet\n' : removed.map((kid) => `pruned ${kid}\n`).join(''));
   });
 }

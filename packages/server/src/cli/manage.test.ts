@@ -6,14 +6,16 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, ENV, freePort, keyturn } from '../test-support/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, ENV, freePort, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { signInThroughForm } from '../test-support/server.js';
 
 const root = mkdtempSync(path.join(tmpdir(), 'keyturn-cli-'));
 const dataDir = path.join(root, 'data');
 const store = ['--data-dir', dataDir];
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+// Only `serve` creates a database; here it is made as the first `serve` would make it.
+beforeAll(() => prepareDatabase({ dataDir }));
 
 describe('managing users, clients and keys on one data folder, then serving it', () => {
   it('adds a user with the password on standard input, and refuses the same email again with exit 1', async () => {

@@ -17,6 +17,7 @@ interface ServeFlags {
   rotationRetryMaxOutage?: string;
   ipv6Prefix?: string;
   deviceCodeTtl?: string;
+  auditRetention?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -35,6 +36,7 @@ export function registerServe(program: Command): void {
     .option('--rotation-retry-max-outage <s>', 'longest outage that allowance covers, in seconds (env KEYTURN_ROTATION_RETRY_MAX_OUTAGE; default 3600)')
     .option('--ipv6-prefix <bits>', 'rate limits count an IPv6 client by its network of this many bits, 1-128 (env KEYTURN_IPV6_PREFIX; default 64)')
     .option('--device-code-ttl <seconds>', 'how long a device sign-in code lives (env KEYTURN_DEVICE_CODE_TTL; default 600)')
+    .option('--audit-retention <days>', 'days the audit trail keeps a security event (env KEYTURN_AUDIT_RETENTION; default 90)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {

@@ -51,10 +51,12 @@ export async function listAccountSessions(kt: Keyturn, userId: string, currentSs
  * if (!ended) reply.code(404);
  * ```
  */
-export async function revokeAccountSession(kt: Keyturn, userId: string, grantId: string): Promise<AccountSession | null> {
+export async function revokeAccountSession(kt: Keyturn, userId: string, grantId: string, address: string | null = null): Promise<AccountSession | null> {
   const grant = await kt.repo.getGrant(grantId);
   if (!grant || grant.userId !== userId) return null;
-  await kt.repo.revokeGrant(grant.id, kt.now(), 'revoked by the person on the account page');
+  if (await kt.repo.revokeGrant(grant.id, kt.now(), 'revoked by the person on the account page')) {
+    await kt.events.emit({ type: 'grant.revoked', userId, clientId: grant.clientId, address, actor: 'person', detail: 'revoked on the account page' });
+  }
   const client = await kt.repo.getClient(grant.clientId);
   return { grant, clientId: grant.clientId, clientName: client?.name ?? grant.clientId, viaThisBrowser: false };
 }
@@ -72,8 +74,10 @@ export type RevokedAll = EndedPersonSessions;
  * const { apps, browsers } = await revokeAllAccountSessions(kt, user.id, live.session.id);
  * ```
  */
-export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null): Promise<RevokedAll> {
-  return endPersonSessions(kt, userId, { keepSsoSessionId: currentSsoSessionId, reason: 'all revoked by the person on the account page' });
+export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null, address: string | null = null): Promise<RevokedAll> {
+  const ended = await endPersonSessions(kt, userId, { keepSsoSessionId: currentSsoSessionId, reason: 'all revoked by the person on the account page' });
+  await kt.events.emit({ type: 'sessions.revoked', userId, address, actor: 'person', detail: `${ended.apps} apps, ${ended.browsers} other browsers` });
+  return ended;
 }
 
 /**
@@ -104,9 +108,10 @@ export async function listOtherBrowsers(kt: Keyturn, userId: string, currentSsoS
  * if (!ended) reply.code(404);
  * ```
  */
-export async function signOutOtherBrowser(kt: Keyturn, userId: string, currentSsoSessionId: string, ssoSessionId: string): Promise<SsoSessionRecord | null> {
+export async function signOutOtherBrowser(kt: Keyturn, userId: string, currentSsoSessionId: string, ssoSessionId: string, address: string | null = null): Promise<SsoSessionRecord | null> {
   const target = (await listOtherBrowsers(kt, userId, currentSsoSessionId)).find((session) => session.id === ssoSessionId);
   if (!target) return null;
   await kt.repo.revokeSsoSession(target.id, kt.now());
+  await kt.events.emit({ type: 'browser.signed_out', userId, address, actor: 'person' });
   return target;
 }

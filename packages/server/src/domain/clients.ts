@@ -75,11 +75,13 @@ export async function addClient(kt: Keyturn, input: NewClient): Promise<{ client
     if (err instanceof DuplicateError) throw new ManagementError('ERR_DUPLICATE', `a client with id ${input.id} already exists`);
     throw err;
   }
+  await kt.events.emit({ type: 'client.added', clientId: client.id, actor: 'operator', detail: `${isPublic ? 'public' : 'confidential'}, refresh policy ${policy}` });
   return { client, secret: input.secret === undefined ? secret : null };
 }
 
 export async function removeClient(kt: Keyturn, id: string): Promise<void> {
   if (!(await kt.repo.deleteClient(id))) throw new ManagementError('ERR_NOT_FOUND', `no client with id ${id}`);
+  await kt.events.emit({ type: 'client.removed', clientId: id, actor: 'operator' });
 }
 
 function clientScopes(scope: string): string[] {

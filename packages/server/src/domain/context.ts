@@ -10,6 +10,7 @@ import type { BoundedQueue } from './lib/boundedQueue.js';
 import type { VerifiedSecrets } from './lib/verifiedSecrets.js';
 import type { ServerKeys } from './secrets.js';
 import type { AttemptCounter } from '../storage/attemptCounter.js';
+import type { SecurityEvents } from './securityEvents.js';
 
 export interface Keyturn {
   readonly config: ServerConfig;
@@ -21,6 +22,8 @@ export interface Keyturn {
   readonly verifiedSecrets: VerifiedSecrets;
   /** The queue every argon2 hash and check waits in (`passwords.ts`): `hashConcurrency` at once, `hashQueueLength` waiting. */
   readonly hashing: BoundedQueue;
+  /** Security events (sign-ins, grants, revocations, changes); stored in the audit trail. */
+  readonly events: SecurityEvents;
   /** Epoch ms; replaceable so tests can freeze time. */
   now(): number;
   /** Epoch ms when this context was built: this process has been able to answer since then (see tokens/rotateRefreshToken.ts). */

@@ -34,6 +34,9 @@ export type ServerErrorCode =
   | 'ERR_OAUTH'
   | 'ERR_INVALID_CREDENTIALS'
   | 'ERR_TOO_MANY_ATTEMPTS'
+  | 'ERR_ACCOUNT_DISABLED'
+  | 'ERR_WRONG_PASSWORD'
+  | 'ERR_WEAK_PASSWORD'
   | AuthorizeRequestErrorCode
   | 'ERR_DUPLICATE'
   | 'ERR_NOT_FOUND'
@@ -99,14 +102,21 @@ export class ClientAuthError extends OAuthError {
   }
 }
 
+const SIGN_IN_MESSAGES = {
+  ERR_INVALID_CREDENTIALS: 'Wrong email or password.',
+  ERR_TOO_MANY_ATTEMPTS: 'Too many failed sign-ins. Try again later.',
+  // Said only after the right password: it would otherwise tell anyone that the email exists.
+  ERR_ACCOUNT_DISABLED: 'This account is disabled. Ask the administrator of this service to enable it again.',
+} as const;
+
 /** Sign-in failures. The message is safe to show: it never says whether the email exists. */
 export class SignInError extends KeyturnError {
   constructor(
-    readonly code: 'ERR_INVALID_CREDENTIALS' | 'ERR_TOO_MANY_ATTEMPTS',
+    readonly code: keyof typeof SIGN_IN_MESSAGES,
     /** For ERR_TOO_MANY_ATTEMPTS: seconds until a new attempt is accepted. */
     readonly retryAfterSec = 0,
   ) {
-    super(code === 'ERR_INVALID_CREDENTIALS' ? 'Wrong email or password.' : 'Too many failed sign-ins. Try again later.');
+    super(SIGN_IN_MESSAGES[code]);
     this.name = 'SignInError';
   }
 }
@@ -155,5 +165,16 @@ export class DeviceRequestError extends KeyturnError {
   constructor(readonly code: 'ERR_UNKNOWN_USER_CODE' | 'ERR_TOO_MANY_ATTEMPTS') {
     super(code === 'ERR_UNKNOWN_USER_CODE' ? 'no pending device request has this code' : 'too many wrong device codes');
     this.name = 'DeviceRequestError';
+  }
+}
+
+/** Why a person's own password change was refused. */
+export type PasswordChangeErrorCode = 'ERR_WRONG_PASSWORD' | 'ERR_WEAK_PASSWORD' | 'ERR_TOO_MANY_ATTEMPTS';
+
+/** A person's own password change was refused; the message says why and is safe to show them. */
+export class PasswordChangeError extends KeyturnError {
+  override readonly name = 'PasswordChangeError';
+  constructor(readonly code: PasswordChangeErrorCode, message: string) {
+    super(message);
   }
 }

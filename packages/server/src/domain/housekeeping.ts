@@ -6,6 +6,7 @@
  */
 import type { ServerConfig } from '../config.js';
 import type { Keyturn } from './context.js';
+import type { SecurityActor } from './securityEvents.js';
 
 export interface GcOptions {
   /** Rows of each kind per batch (one `deleteExpired` call). Default 500. */
@@ -25,8 +26,8 @@ export interface GcResult {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
- * One bounded housekeeping pass: deletes expired rows batch by batch until a batch finds
- * nothing or `maxBatches` is reached.
+ * One bounded housekeeping pass: deletes expired rows, and audit events older than
+ * `auditRetentionDays`, batch by batch until a batch finds nothing or `maxBatches` is reached.
  *
  * @example
  * ```ts
@@ -40,7 +41,9 @@ export async function collectGarbage(kt: Keyturn, options: GcOptions = {}): Prom
   if (!Number.isSafeInteger(maxBatches) || maxBatches < 1) throw new RangeError('maxBatches must be a positive integer');
   let deleted = 0;
   for (let batches = 1; ; batches++) {
-    const n = await kt.repo.deleteExpired(kt.now(), batchSize);
+    const now = kt.now();
+    const auditBefore = now - kt.config.auditRetentionDays * 86_400_000;
+    const n = (await kt.repo.deleteExpired(now, batchSize)) + (await kt.repo.deleteAuditEventsBefore(auditBefore, batchSize));
     deleted += n;
     if (n === 0) return { deleted, batches, complete: true };
     if (batches >= maxBatches) return { deleted, batches, complete: false };
@@ -63,14 +66,17 @@ export function keyRetentionSec(config: Pick<ServerConfig, 'accessTokenTtlSec' |
 }
 
 /**
- * Drops retired signing keys that cannot have signed a token that is still valid.
+ * Drops retired signing keys that cannot have signed a token that is still valid, each one a
+ * `key.pruned` event by `actor` (the server's own housekeeping, or the operator).
  * Returns the kids removed.
  *
  * @example
  * ```ts
- * const removed = await pruneRetiredKeys(kt);
+ * const removed = await pruneRetiredKeys(kt, 'operator');
  * ```
  */
-export async function pruneRetiredKeys(kt: Keyturn): Promise<string[]> {
-  return kt.keys.prune(keyRetentionSec(kt.config));
+export async function pruneRetiredKeys(kt: Keyturn, actor: SecurityActor = 'system'): Promise<string[]> {
+  const removed = await kt.keys.prune(keyRetentionSec(kt.config));
+  for (const kid of removed) await kt.events.emit({ type: 'key.pruned', actor, detail: kid });
+  return removed;
 }

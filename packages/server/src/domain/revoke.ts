@@ -21,16 +21,20 @@ export type RevokeOutcome = 'refresh_token' | 'access_token' | 'ignored';
  * await revokeToken(kt, client, form.token);        // 'refresh_token': the grant is revoked
  * ```
  */
-export async function revokeToken(kt: Keyturn, client: ClientRecord, token: string, _hint?: string): Promise<RevokeOutcome> {
+export async function revokeToken(kt: Keyturn, client: ClientRecord, token: string, _hint?: string, address: string | null = null): Promise<RevokeOutcome> {
+  const by = { clientId: client.id, address, actor: 'client' } as const;
   if (token.split('.').length === 3) {
     const verified = await verifyAccessToken(kt, token);
     if (!verified || verified.claims.client_id !== client.id || verified.grant.clientId !== client.id) return 'ignored';
     await kt.repo.revokeAccessToken(verified.claims.jti, verified.claims.exp * 1000);
+    await kt.events.emit({ ...by, type: 'access_token.revoked', userId: verified.grant.userId });
     return 'access_token';
   }
   // Revoking works on any token of this client, live or not; another client's is left alone, as if unknown.
   const found = await lookupRefreshToken(kt, client, token);
   if (!found.live && found.reason === 'unknown') return 'ignored';
-  await kt.repo.revokeGrant(found.grant.id, kt.now(), 'revoked_by_client');
+  if (await kt.repo.revokeGrant(found.grant.id, kt.now(), 'revoked_by_client')) {
+    await kt.events.emit({ ...by, type: 'grant.revoked', userId: found.grant.userId, detail: 'revoked by the client' });
+  }
   return 'refresh_token';
 }

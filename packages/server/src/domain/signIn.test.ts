@@ -89,3 +89,39 @@ describe('signIn under address grouping and a full argon2 queue', () => {
     expect((await attempt(t.person.email, PASSWORD, ADDRESS)).userId).toBe(t.person.user.id);
   });
 });
+
+describe('signIn of a disabled person', () => {
+  const t = useDomainContext({ config: { loginLockAfter: 3, loginSlowAfter: 100 } });
+  const DISABLED = { name: 'SignInError', code: 'ERR_ACCOUNT_DISABLED', message: 'This account is disabled. Ask the administrator of this service to enable it again.' };
+
+  it('says the account is disabled only after the right password, and starts no session', async () => {
+    await t.kt.repo.setUserStatus(t.person.user.id, 'disabled');
+    await expect(signIn(t.kt, { email: t.person.email, password: 'not the password', address: ADDRESS })).rejects.toMatchObject(WRONG);
+    await expect(signIn(t.kt, { email: t.person.email, password: PASSWORD, address: ADDRESS })).rejects.toMatchObject(DISABLED);
+    expect(await t.kt.repo.listActiveSsoSessionsForUser(t.person.user.id, t.kt.now())).toEqual([]);
+  });
+});
+
+describe('signIn in the audit trail', () => {
+  const t = useDomainContext({ config: { loginLockAfter: 3, loginSlowAfter: 100 } });
+
+  it('records each failure, the failure that locks, and a success, with the email and address; not the refused attempts while locked', async () => {
+    t.clock.advance(1);
+    const since = t.kt.now();
+    await signIn(t.kt, { email: t.person.email, password: PASSWORD, address: ADDRESS });
+    await expect(signIn(t.kt, { email: 'Nobody@Example.com', password: 'x', address: '192.0.2.1' })).rejects.toMatchObject(WRONG);
+    for (let i = 0; i < 3; i++) await expect(signIn(t.kt, { email: t.person.email, password: 'wrong', address: '192.0.2.2' })).rejects.toMatchObject(WRONG);
+    await expect(signIn(t.kt, { email: t.person.email, password: PASSWORD, address: '192.0.2.3' })).rejects.toMatchObject(LOCKED);
+    const events = await t.kt.repo.listAuditEvents({ since });
+    expect(events.map((e) => [e.type, e.email, e.address, e.userId])).toEqual([
+      ['signin.succeeded', t.person.email, ADDRESS, t.person.user.id],
+      ['signin.failed', 'nobody@example.com', '192.0.2.1', null],
+      ['signin.failed', t.person.email, '192.0.2.2', t.person.user.id],
+      ['signin.failed', t.person.email, '192.0.2.2', t.person.user.id],
+      ['signin.failed', t.person.email, '192.0.2.2', t.person.user.id],
+      ['signin.locked', t.person.email, '192.0.2.2', t.person.user.id],
+    ]);
+    expect(events.map((e) => e.detail)).toEqual([null, 'no such account', 'wrong password', 'wrong password', 'wrong password', '3 failed attempts; locked for 900 s']);
+    expect(JSON.stringify(events)).not.toContain(PASSWORD);
+  });
+});

@@ -34,6 +34,7 @@ export async function signIn(
   const email = normaliseEmail(input.email);
   const keys = [`acct:${sha256Hex(email)}`, `addr:${addressKey(input.address, kt.config.ipv6Prefix)}`];
   const attempts = await countAttempt(kt.attempts, keys, loginLockAfter, loginWindowSec * 1000);
+  // Attempts refused while locked are not recorded one by one: a flood must not fill the audit trail.
   if (attempts === null) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
@@ -46,12 +47,19 @@ export async function signIn(
     await Promise.all(keys.map((key) => kt.attempts.undo(key)));
     throw err;
   }
+  const seen = { userId: user?.id ?? null, email, address: input.address, actor: 'person' } as const;
   if (!ok || !user) {
+    await kt.events.emit({ ...seen, type: 'signin.failed', detail: user ? 'wrong password' : 'no such account' });
+    if (attempts >= loginLockAfter) await kt.events.emit({ ...seen, type: 'signin.locked', detail: `${attempts} failed attempts; locked for ${loginWindowSec} s` });
     if (attempts >= loginSlowAfter) {
       // Slow down guessing: 250 ms, doubling, capped at 4 s.
       await sleep(Math.min(250 * 2 ** (attempts - loginSlowAfter), 4000));
     }
     throw new SignInError('ERR_INVALID_CREDENTIALS');
+  }
+  if (user.status !== 'active') {
+    await kt.events.emit({ ...seen, type: 'signin.disabled' });
+    throw new SignInError('ERR_ACCOUNT_DISABLED');
   }
   await Promise.all([kt.attempts.reset(keys[0]!), kt.attempts.undo(keys[1]!)]);
 
@@ -68,5 +76,6 @@ export async function signIn(
     revokedAt: null,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
   });
+  await kt.events.emit({ ...seen, type: 'signin.succeeded' });
   return { npsso, userId: user.id, expiresAt };
 }

@@ -31,7 +31,8 @@ export async function resolveSso(kt: Keyturn, npsso: string | undefined | null):
   const session = await kt.repo.findSsoSessionByHash(sha256Hex(npsso));
   if (!live(session, kt.now())) return null;
   const user = await kt.repo.findUserById(session.userId);
-  if (!user) return null;
+  // A disabled person's sessions are ended when they are disabled; this covers one begun meanwhile.
+  if (!user || user.status !== 'active') return null;
   return { session, user };
 }
 
@@ -49,8 +50,10 @@ export async function isSsoSessionLive(kt: Keyturn, ssoSessionId: string | null)
   return live(await kt.repo.findSsoSessionById(ssoSessionId), kt.now());
 }
 
-/** Ends the SSO session behind an npsso value (sign-out). Unknown values are ignored. */
-export async function endSso(kt: Keyturn, npsso: string | undefined | null): Promise<void> {
-  const session = await resolveSso(kt, npsso);
-  if (session) await kt.repo.revokeSsoSession(session.session.id, kt.now());
+/** Ends the SSO session behind an npsso value (sign-out from `address`). Unknown values are ignored. */
+export async function endSso(kt: Keyturn, npsso: string | undefined | null, address: string | null = null): Promise<void> {
+  const live = await resolveSso(kt, npsso);
+  if (!live) return;
+  await kt.repo.revokeSsoSession(live.session.id, kt.now());
+  await kt.events.emit({ type: 'signout', userId: live.user.id, email: live.user.email, address, actor: 'person' });
 }

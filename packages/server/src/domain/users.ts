@@ -5,6 +5,7 @@ import type { UserRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { ManagementError } from './errors.js';
 import { hashSecret } from './passwords.js';
+import { passwordProblem } from './passwordRules.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -12,18 +13,19 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** Creates a user; refuses a malformed email, a short password, or an email already taken. */
+/** Creates a user; refuses a malformed email, a password the rules refuse (saying why), or an email already taken. */
 export async function createUser(kt: Keyturn, input: { email: string; password: string; name?: string | null }): Promise<UserRecord> {
   const email = normaliseEmail(input.email);
   if (!EMAIL.test(email) || email.length > 254) throw new ManagementError('ERR_INVALID', `"${input.email}" is not an email address`);
-  if (input.password.length < 8) throw new ManagementError('ERR_INVALID', 'the password must have at least 8 characters');
-  if (input.password.length > 1024) throw new ManagementError('ERR_INVALID', 'the password is too long');
+  const problem = await passwordProblem(input.password, { email });
+  if (problem !== null) throw new ManagementError('ERR_INVALID', problem);
   const user: UserRecord = {
     id: randomUUID(),
     email,
     passwordHash: await hashSecret(kt, input.password),
     name: input.name ?? null,
     createdAt: kt.now(),
+    status: 'active',
   };
   try {
     await kt.repo.createUser(user);
@@ -31,5 +33,6 @@ export async function createUser(kt: Keyturn, input: { email: string; password: 
     if (err instanceof DuplicateError) throw new ManagementError('ERR_DUPLICATE', `a user with email ${email} already exists`);
     throw err;
   }
+  await kt.events.emit({ type: 'user.added', userId: user.id, email, actor: 'operator' });
   return user;
 }

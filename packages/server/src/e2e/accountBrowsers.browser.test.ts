@@ -53,7 +53,7 @@ describe.skipIf(!browserAvailable)('other browsers on the account page in a real
     const rows = page.locator('li.session.browser');
     await expect(rows.locator('.session-title').allInnerTexts()).resolves.toEqual(['Safari on iPhone', 'Firefox on Windows']);
     await expect(rows.filter({ hasText: 'Firefox on Windows' }).locator('time').allInnerTexts()).resolves.toEqual(['last week', 'in 2 months']);
-    await expect(page.locator('h2').allInnerTexts()).resolves.toEqual(['This browser', 'Other browsers\n2', 'Apps and devices\n0', 'Sign out of all apps and other browsers']);
+    await expect(page.locator('h2').allInnerTexts()).resolves.toEqual(['This browser', 'Other browsers\n2', 'Apps and devices\n0', 'Sign out of all apps and other browsers', 'Password', 'Recent security events']);
     await page.screenshot({ path: '/tmp/keyturn-account-browsers.png', fullPage: true });
     await expectNoSidewaysScroll(page);
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ENV, freePort, keyturn } from '../test-support/cli.js';
+import { BIN, ENV, freePort, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { credentials } from '../test-support/clients.js';
 import { createTestPostgresDatabase } from '../test-support/databases.js';
 import { introspect, jwks, revoke } from '../test-support/endpoints.js';
@@ -120,7 +120,8 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
       dirs.push(dir);
       return dir;
     };
-    // The CLI creates the schema, the people and the client before any server runs.
+    // The schema as a first `serve` (or `keyturn migrate`) leaves it; then the CLI adds the people and the client before any server runs.
+    await prepareDatabase({ database: db.url });
     const store = ['--database', db.url, '--data-dir', dataDir()];
     for (const user of [ADA, EVE]) {
       expect(await keyturn(['user', 'add', '--email', user.email, '--password-stdin', ...store], { env, stdin: user.password })).toMatchObject({ code: 0, stderr: '' });

@@ -4,7 +4,7 @@
  */
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE' | 'ERR_NO_DATABASE';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -46,5 +46,17 @@ export class ServiceUnavailableError extends Error {
   ) {
     super(`the ${service} is unavailable`, options);
     this.name = 'ServiceUnavailableError';
+  }
+}
+
+/**
+ * No Keyturn database where a command looked, and the command may not create one (only
+ * `serve` does). `where` is the SQLite file or the PostgreSQL URL without its password.
+ */
+export class NoDatabaseError extends Error {
+  readonly code = 'ERR_NO_DATABASE' satisfies StorageErrorCode;
+  constructor(readonly where: string) {
+    super(`no Keyturn database at ${where}`);
+    this.name = 'NoDatabaseError';
   }
 }

@@ -18,7 +18,11 @@ export interface UserRecord {
   passwordHash: string;
   name: string | null;
   createdAt: EpochMs;
+  /** A disabled person cannot sign in, and nothing issued to them works. */
+  status: UserStatus;
 }
+
+export type UserStatus = 'active' | 'disabled';
 
 export interface ClientRecord {
   id: string;
@@ -176,4 +180,40 @@ export interface DeviceDecision {
   userId: string;
   ssoSessionId: string;
   authTime: EpochMs;
+}
+
+/**
+ * One entry of the audit trail: a security event, who it concerned and who caused it. Never a
+ * secret: no password, token, code or hash of one.
+ */
+export interface AuditEventRecord {
+  /** Sorts in the order events happened: zero-padded time, then a per-process sequence. */
+  id: string;
+  time: EpochMs;
+  /** What happened, e.g. `signin.failed`, `grant.issued` (see the domain's `SecurityEventType`). */
+  type: string;
+  /** The person the event is about (kept after the person is removed). */
+  userId: string | null;
+  /** Their email at the time (lowercased), or the email typed for an unknown account. */
+  email: string | null;
+  clientId: string | null;
+  /** The network address the request came from, when there was one. */
+  address: string | null;
+  /** Who caused it: `person`, `client`, `operator` or `system`. */
+  actor: string | null;
+  /** A short, secret-free note (a reason, a key id, a count). */
+  detail: string | null;
+}
+
+/** Which audit events to list; every field narrows, none widens. */
+export interface AuditEventFilter {
+  userId?: string | undefined;
+  email?: string | undefined;
+  clientId?: string | undefined;
+  /** Events at or after this time. */
+  since?: EpochMs | undefined;
+  /** At most this many (the newest when `newestFirst`, else the oldest). */
+  limit?: number | undefined;
+  /** Default false: oldest first, as a log reads. */
+  newestFirst?: boolean | undefined;
 }

@@ -5,6 +5,8 @@
  * Each method is atomic on its own: the domain needs no transactions from outside.
  */
 import type {
+  AuditEventFilter,
+  AuditEventRecord,
   AuthCodeRecord,
   ClientRecord,
   ConsumedCode,
@@ -17,6 +19,7 @@ import type {
   SigningKeyRecord,
   SsoSessionRecord,
   UserRecord,
+  UserStatus,
 } from './records.js';
 
 export interface Repository {
@@ -27,6 +30,17 @@ export interface Repository {
   createUser(user: UserRecord): Promise<void>;
   findUserByEmail(email: string): Promise<UserRecord | null>;
   findUserById(id: string): Promise<UserRecord | null>;
+  /** Every person, oldest first (then by email). */
+  listUsers(): Promise<UserRecord[]>;
+  /** Returns false when no such user. */
+  setUserStatus(id: string, status: UserStatus): Promise<boolean>;
+  /** Replaces the password hash; returns false when no such user. */
+  setUserPasswordHash(id: string, passwordHash: string): Promise<boolean>;
+  /**
+   * Deletes the user and, by foreign-key cascade in the same statement, their SSO sessions,
+   * grants, refresh tokens and codes; their audit events stay. Returns false when no such user.
+   */
+  deleteUser(id: string): Promise<boolean>;
 
   // Clients
   /** Throws `DuplicateError` when the id is taken. */
@@ -135,6 +149,14 @@ export interface Repository {
    * concurrent callers exactly one gets the record, the others (and any later caller) null.
    */
   consumeDeviceCode(deviceCodeHash: string, at: EpochMs): Promise<DeviceCodeRecord | null>;
+
+  // Audit trail (security events), kept for the configured retention.
+  /** Appends one event. Throws `DuplicateError` when the id is taken. */
+  appendAuditEvent(event: AuditEventRecord): Promise<void>;
+  /** Events matching every field of `filter`, in id order (oldest first unless `newestFirst`). */
+  listAuditEvents(filter: AuditEventFilter): Promise<AuditEventRecord[]>;
+  /** Deletes at most `batchSize` events older than `before`; returns how many went. */
+  deleteAuditEventsBefore(before: EpochMs, batchSize: number): Promise<number>;
 
   /** Applies pending migrations. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;

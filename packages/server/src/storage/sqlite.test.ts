@@ -16,7 +16,7 @@ describe('the embedded SQLite database', () => {
     const file = join(dir, 'nested', 'keyturn.db');
     const repo = await createSqliteRepository(file);
     try {
-      await repo.createUser({ id: 'u1', email: 'ada@example.com', passwordHash: 'x', name: null, createdAt: 1 });
+      await repo.createUser({ id: 'u1', email: 'ada@example.com', passwordHash: 'x', name: null, createdAt: 1, status: 'active' });
       expect(statSync(file).mode & 0o777).toBe(0o600);
       expect(statSync(`${file}-wal`).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, 'nested')).mode & 0o777).toBe(0o700);

@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openRepository } from '../storage/open.js';
 
 export const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/keyturn.js');
 
@@ -15,10 +16,10 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the built `keyturn` command with standard input `stdin` and `env` (default: `ENV`). */
-export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+/** Runs the built `keyturn` command with standard input `stdin`, `env` (default: `ENV`) and working folder `cwd`. */
+export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? ENV, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env ?? ENV, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd ? { cwd: opts.cwd } : {}) });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -39,4 +40,20 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Creates (migrates) the database a management command is pointed at, as the first `serve`
+ * on it would: commands other than `serve` refuse to create one. `target` is a data folder
+ * (its `keyturn.db`) or, with `{ database }`, a SQLite path or PostgreSQL URL.
+ *
+ * @example
+ * ```ts
+ * await prepareDatabase({ dataDir });
+ * await keyturn(['user', 'add', '--email', 'ada@example.com', '--password-stdin', '--data-dir', dataDir], { stdin: PASSWORD });
+ * ```
+ */
+export async function prepareDatabase(where: { dataDir: string } | { database: string }): Promise<void> {
+  const repo = await openRepository('database' in where ? where.database : path.join(where.dataDir, 'keyturn.db'));
+  await repo.close();
 }

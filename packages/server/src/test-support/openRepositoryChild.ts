@@ -10,7 +10,7 @@ if (target === undefined) throw new Error('usage: openRepositoryChild <target> [
 const repo = await openRepository(target);
 try {
   if (userId !== undefined) {
-    await repo.createUser({ id: userId, email: `${userId}@example.com`, passwordHash: 'x', name: null, createdAt: 1 });
+    await repo.createUser({ id: userId, email: `${userId}@example.com`, passwordHash: 'x', name: null, createdAt: 1, status: 'active' });
   }
 } finally {
   await repo.close();

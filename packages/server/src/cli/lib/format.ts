@@ -21,3 +21,8 @@ export function countdown(ms: number): string {
 export function isoDate(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
+
+/** "1 app", "2 apps": a count with its noun. */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig, type ConfigFlags } from '../../config.js';
 import { createKeyturn } from '../../compose.js';
 import type { Keyturn } from '../../domain/context.js';
 import { ManagementError } from '../../domain/errors.js';
+import { NoDatabaseError } from '../../storage/errors.js';
 import { fromConfigError } from './configError.js';
 import { CliError } from './errors.js';
 
@@ -15,13 +16,23 @@ export interface WithKeyturnOptions {
   advice?: ManagementAdvice;
 }
 
-/** Runs `fn` with a context; closes it afterwards and turns domain errors into clean CLI errors. */
+/**
+ * Runs `fn` with a context on an existing database (a management command never creates one:
+ * only `serve` does); closes it afterwards and turns domain errors into clean CLI errors.
+ */
 export async function withKeyturn<T>(flags: ConfigFlags, fn: (kt: Keyturn) => Promise<T>, options: WithKeyturnOptions = {}): Promise<T> {
   let kt: Keyturn;
   try {
-    kt = await createKeyturn(loadConfig(flags), { skipKeys: !options.keys });
+    kt = await createKeyturn(loadConfig(flags), { skipKeys: !options.keys, mustExist: true });
   } catch (err) {
     if (err instanceof ConfigError) throw fromConfigError(err);
+    if (err instanceof NoDatabaseError) {
+      throw new CliError(
+        `no Keyturn database at ${err.where}, and this command does not create one: run it where the server's data folder is, ` +
+          'point it there with --data-dir DIR (env KEYTURN_DATA_DIR) or --database URL-or-path (env KEYTURN_DATABASE_URL), ' +
+          'or start keyturn serve once to create the database',
+      );
+    }
     const reason = err instanceof Error ? err.message : String(err);
     throw new CliError(
       `could not open the database (${reason}): check --database and --data-dir (env KEYTURN_DATABASE_URL, KEYTURN_DATA_DIR)`,

@@ -14,6 +14,8 @@ export interface CodeExchange {
   /** PlayStation's `token_format=jwt`: an ID token even without scope openid. */
   tokenFormat?: string | undefined;
   userAgent?: string | null | undefined;
+  /** Where the request came from, for the audit trail. */
+  address?: string | null | undefined;
 }
 
 const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
@@ -30,6 +32,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   if (code.clientId !== client.id) throw new OAuthError('invalid_grant', 'the authorization code is invalid');
   if (!firstUse) {
     await revokeFirstUse(kt, code, grantIdForCode(codeHash));
+    await kt.events.emit({ type: 'grant.revoked', userId: code.userId, clientId: client.id, address: input.address, actor: 'system', detail: REUSE });
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
@@ -53,6 +56,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
 
   const user = await kt.repo.findUserById(code.userId);
   if (!user) throw new OAuthError('invalid_grant', 'the account no longer exists');
+  if (user.status !== 'active') throw new OAuthError('invalid_grant', 'the account is disabled');
 
   return startGrant(kt, {
     id: grantIdForCode(codeHash),
@@ -67,6 +71,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     tokenFormat: input.tokenFormat,
     codeHash,
     alreadyUsed: 'the authorization code was already used',
+    address: input.address,
   });
 }
 

@@ -10,7 +10,7 @@ import { sha256Hex } from '../lib/crypto.js';
 export const MAX_REFRESH_TOKEN_LENGTH = 512;
 
 /** Why a refresh token is not live. `unknown` also covers another client's token: nothing is learnt about it. */
-export type DeadReason = 'unknown' | 'revoked' | 'expired' | 'idle' | 'account_gone';
+export type DeadReason = 'unknown' | 'revoked' | 'expired' | 'idle' | 'account_gone' | 'account_disabled';
 
 export interface FoundRefreshToken {
   token: RefreshTokenRecord;
@@ -50,6 +50,8 @@ export async function lookupRefreshToken(kt: Keyturn, client: ClientRecord, raw:
   if (expiresAt <= now) return { live: false, reason: 'expired', token, grant };
   if (client.refreshIdleTtlSec !== null && grant.lastUsedAt + client.refreshIdleTtlSec * 1000 <= now) return { live: false, reason: 'idle', token, grant };
   if (!user) return { live: false, reason: 'account_gone', token, grant };
+  // Disabling revokes every grant; this covers a grant issued while that was under way.
+  if (user.status !== 'active') return { live: false, reason: 'account_disabled', token, grant };
   return { live: true, token, grant, user, expiresAt };
 }
 
@@ -60,4 +62,5 @@ export const REFRESH_TOKEN_DEAD: Record<DeadReason, string> = {
   expired: 'the refresh token has expired',
   idle: 'the refresh token has expired after a period without use',
   account_gone: 'the account no longer exists',
+  account_disabled: 'the account is disabled',
 };

@@ -16,6 +16,8 @@ export interface RefreshRequest {
   refreshToken?: string | undefined;
   scope?: string | undefined;
   tokenFormat?: string | undefined;
+  /** Where the request came from, for the audit trail. */
+  address?: string | null | undefined;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: Re
   await kt.keys.activeKey();
   let outToken = token;
   if (client.refreshPolicy === 'rotate' || found.token.spentAt !== null) {
-    outToken = await rotateRefreshToken(kt, grant, found.token, token, now);
+    outToken = await rotateRefreshToken(kt, grant, found.token, token, now, input.address ?? null);
   }
 
   const minted = await mintTokens(kt, {

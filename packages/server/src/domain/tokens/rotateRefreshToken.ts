@@ -44,10 +44,10 @@ export function retryWindowOpen(kt: Keyturn, spentAt: number, now: number): bool
  *
  * @example
  * ```ts
- * const next = await rotateRefreshToken(kt, found.grant, found.token, presented, kt.now());
+ * const next = await rotateRefreshToken(kt, found.grant, found.token, presented, kt.now(), request.ip);
  * ```
  */
-export async function rotateRefreshToken(kt: Keyturn, grant: GrantRecord, record: RefreshTokenRecord, token: string, now: number): Promise<string> {
+export async function rotateRefreshToken(kt: Keyturn, grant: GrantRecord, record: RefreshTokenRecord, token: string, now: number, address: string | null = null): Promise<string> {
   const successor = successorOf(kt, token);
   const successorHash = sha256Hex(successor);
   if (record.spentAt === null) {
@@ -66,5 +66,6 @@ export async function rotateRefreshToken(kt: Keyturn, grant: GrantRecord, record
     return successor;
   }
   await kt.repo.revokeGrant(grant.id, now, 'refresh_token_reuse');
+  await kt.events.emit({ type: 'refresh.reuse_detected', userId: grant.userId, clientId: grant.clientId, address, actor: 'system', detail: 'every token of this sign-in revoked' });
   throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of this sign-in has been revoked');
 }

@@ -31,6 +31,8 @@ export interface GrantStart {
   codeHash?: string | null | undefined;
   /** Why the grant cannot start when a grant with this id already exists (a replay got there first). */
   alreadyUsed: string;
+  /** Where the request came from, for the audit trail. */
+  address?: string | null | undefined;
 }
 
 /**
@@ -92,6 +94,7 @@ export async function startGrant(kt: Keyturn, start: GrantStart): Promise<TokenR
     if (err instanceof NotFoundError) throw new OAuthError('invalid_grant', 'the sign-in that issued the authorization code has ended');
     throw err;
   }
+  await kt.events.emit({ type: 'grant.issued', userId: user.id, email: user.email, clientId: client.id, address: start.address ?? null, actor: 'client', detail: start.scope });
   const minted = await mintTokens(kt, {
     grant,
     user,

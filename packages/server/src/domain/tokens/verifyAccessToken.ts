@@ -44,8 +44,9 @@ export async function verifyAccessToken(kt: Keyturn, token: string): Promise<Ver
   }
   const claims = payload as AccessTokenClaims;
   if (typeof claims.exp !== 'number' || typeof claims.sub !== 'string' || typeof claims.sid !== 'string' || typeof claims.jti !== 'string' || typeof claims.scope !== 'string') return null;
-  const [grant, revoked] = await Promise.all([kt.repo.getGrant(claims.sid), kt.repo.isAccessTokenRevoked(claims.jti)]);
-  if (!grant || grant.revokedAt !== null || revoked) return null;
+  // The person's status too: disabling revokes their grants, but a grant issued while that ran would escape it.
+  const [grant, revoked, user] = await Promise.all([kt.repo.getGrant(claims.sid), kt.repo.isAccessTokenRevoked(claims.jti), kt.repo.findUserById(claims.sub)]);
+  if (!grant || grant.revokedAt !== null || revoked || user === null || user.status !== 'active') return null;
   return { claims, grant };
 }
 

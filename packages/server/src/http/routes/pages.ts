@@ -45,7 +45,7 @@ export function registerPageRoutes(app: FastifyInstance, kt: Keyturn): void {
     } catch (err) {
       if (err instanceof SignInError) {
         if (err.code === 'ERR_TOO_MANY_ATTEMPTS') reply.header('Retry-After', String(err.retryAfterSec));
-        return again(err.code === 'ERR_TOO_MANY_ATTEMPTS' ? 429 : 401, err.message);
+        return again(err.code === 'ERR_TOO_MANY_ATTEMPTS' ? 429 : err.code === 'ERR_ACCOUNT_DISABLED' ? 403 : 401, err.message);
       }
       throw err;
     }

@@ -10,7 +10,7 @@ export function registerRevokeRoute(app: FastifyInstance, kt: Keyturn): void {
   app.post(PATHS.revoke, async (request, reply) => {
     const { client, form } = await readClientForm(kt, request, ['token', 'token_type_hint']);
     if (form.token === undefined) throw new OAuthError('invalid_request', 'token is required');
-    await revokeToken(kt, client, form.token, form.token_type_hint);
+    await revokeToken(kt, client, form.token, form.token_type_hint, request.ip);
     return reply.code(200).header('Cache-Control', 'no-store').send();
   });
 }

@@ -14,7 +14,7 @@ export function registerSignOutRoute(app: FastifyInstance, kt: Keyturn): void {
       // A cross-site form cannot sign anyone out.
       return reply.code(403).type('text/html; charset=utf-8').send(errorPage('Request refused', 'Your sign-out form expired. Go back, reload the page and try again.'));
     }
-    await endSso(kt, request.cookies[NPSSO_COOKIE]);
+    await endSso(kt, request.cookies[NPSSO_COOKIE], request.ip);
     reply.clearCookie(NPSSO_COOKIE, cookieOptions(kt, null));
     return reply.code(303).header('Location', '/').header('Cache-Control', 'no-store').send();
   });

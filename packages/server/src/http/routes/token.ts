@@ -23,10 +23,11 @@ export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
           codeVerifier: form.code_verifier,
           tokenFormat: form.token_format,
           userAgent: request.headers['user-agent'] ?? null,
+          address: request.ip,
         });
         break;
       case 'refresh_token':
-        body = await refreshTokens(kt, client, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format });
+        body = await refreshTokens(kt, client, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format, address: request.ip });
         break;
       case DEVICE_CODE_GRANT:
         body = await exchangeDeviceCode(kt, client, { deviceCode: form.device_code, tokenFormat: form.token_format, userAgent: request.headers['user-agent'] ?? null });

@@ -1,6 +1,7 @@
 /** The account page: this browser's session, the person's other browsers, the apps holding tokens, and ending them. */
 import type { AccountSession } from '../../domain/account.js';
 import type { SsoSessionRecord } from '../../storage/records.js';
+import { passwordChangedBanner, securitySections, type SecuritySectionsInput } from './accountSecurity.js';
 import { deviceHint, exactTime, relativeTime } from './format.js';
 import { html, layout, type SafeHtml } from './html.js';
 import { signInAgainBy } from './signInAgainBy.js';
@@ -9,9 +10,10 @@ import { signInAgainBy } from './signInAgainBy.js';
 export type AccountNotice =
   | { kind: 'revoked'; clientName: string }
   | { kind: 'browser-signed-out'; device: string }
-  | { kind: 'revoked-all'; count: number; browsers: number };
+  | { kind: 'revoked-all'; count: number; browsers: number }
+  | { kind: 'password-changed'; apps: number; browsers: number };
 
-export interface AccountPageInput {
+export interface AccountPageInput extends SecuritySectionsInput {
   email: string;
   name: string | null;
   current: SsoSessionRecord;
@@ -41,6 +43,7 @@ function noticeBanner(notice: AccountNotice | null | undefined): SafeHtml | stri
   if (notice.kind === 'revoked') {
     return html`<div class="alert ok" role="status"><strong>${notice.clientName}</strong> was signed out. Its refresh token no longer works, and it must ask you to sign in again.</div>`;
   }
+  if (notice.kind === 'password-changed') return passwordChangedBanner(notice.apps, notice.browsers);
   if (notice.kind === 'browser-signed-out') {
     return html`<div class="alert ok" role="status"><strong>${notice.device}</strong> was signed out. That browser must sign in again to use your account.</div>`;
   }
@@ -181,6 +184,7 @@ export function accountPage(s: AccountPageInput): string {
     ${currentSession(s)}
     ${otherBrowsers(s)}
     ${appSessions(s)}
-    ${revokeAll(s)}`;
+    ${revokeAll(s)}
+    ${securitySections(s)}`;
   return layout({ title: 'Sessions and devices', body, signedInAs: s.email, csrfToken: s.csrfToken });
 }

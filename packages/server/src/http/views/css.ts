@@ -77,6 +77,9 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f
 .confirm[open] summary{display:none}
 .confirm-body{padding:14px;border:1px solid #fecdca;border-radius:8px;background:var(--bad-bg)}
 .confirm-body p{margin:0 0 12px}
+.password-form .btn{margin-top:16px}
+.event{padding:10px 0;border-top:1px solid var(--line)}
+.event .session-title,.event .session-sub{margin:0}
 @media (max-width:640px){.page-head h1{font-size:22px}.session{flex-wrap:wrap;gap:12px}.session-main{flex-basis:calc(100% - 56px)}.session-action{width:100%}.session-action .btn{width:100%;padding:10px}.meta{grid-template-columns:1fr 1fr}}
 /* Account page: when an app must be signed in again */
 .renew{margin:10px 0 0;font-size:14px;color:var(--muted)}

@@ -7,6 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Repository } from '../repository.js';
+import { auditEventsStore } from './auditEvents.js';
 import { authCodesStore } from './authCodes.js';
 import { clientsStore } from './clients.js';
 import { deviceCodesStore } from './deviceCodes.js';
@@ -55,6 +56,7 @@ export function createKyselyRepository(
     ...signingKeysStore(db, kind),
     ...housekeepingStore(db),
     ...deviceCodesStore(db),
+    ...auditEventsStore(db),
     migrate: () => migrateToLatest(db),
     /** Idempotent: a second call waits for the first. */
     close() {

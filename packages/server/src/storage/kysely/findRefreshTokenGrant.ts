@@ -40,6 +40,7 @@ export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: str
       'u.password_hash as u_password_hash',
       'u.name as u_name',
       'u.created_at as u_created_at',
+      'u.status as u_status',
     ])
     .where('rt.token_hash', '=', tokenHash)
     .executeTakeFirst();
@@ -55,10 +56,10 @@ export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: str
     successor_hash: row.rt_successor_hash,
   });
   // LEFT JOIN: with no user row every u_ column is null, though the schema makes them NOT NULL.
-  const { u_id: id, u_email: email, u_password_hash: passwordHash, u_name: name, u_created_at: createdAt } = row;
+  const { u_id: id, u_email: email, u_password_hash: passwordHash, u_name: name, u_created_at: createdAt, u_status: status } = row;
   const user =
-    id === null || email === null || passwordHash === null || createdAt === null
+    id === null || email === null || passwordHash === null || createdAt === null || status === null
       ? null
-      : rowToUser({ id, email, password_hash: passwordHash, name, created_at: createdAt });
+      : rowToUser({ id, email, password_hash: passwordHash, name, created_at: createdAt, status });
   return { token, grant: rowToGrant(row), user };
 }

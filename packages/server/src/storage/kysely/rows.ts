@@ -50,16 +50,18 @@ function stringArray(text: string, table: string, column: string): string[] {
 }
 
 export function userToRow(u: UserRecord): UsersTable {
-  return { id: u.id, email: u.email, password_hash: u.passwordHash, name: u.name, created_at: u.createdAt };
+  return { id: u.id, email: u.email, password_hash: u.passwordHash, name: u.name, created_at: u.createdAt, status: u.status };
 }
 
 export function rowToUser(r: UsersTable): UserRecord {
+  if (r.status !== 'active' && r.status !== 'disabled') throw new CorruptRowError('users', 'status');
   return {
     id: r.id,
     email: r.email,
     passwordHash: r.password_hash,
     name: r.name,
     createdAt: num(r.created_at, 'users', 'created_at'),
+    status: r.status,
   };
 }
 

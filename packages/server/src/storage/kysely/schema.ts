@@ -11,6 +11,8 @@ export interface UsersTable {
   password_hash: string;
   name: string | null;
   created_at: number;
+  /** `active` or `disabled` (migration 0004). */
+  status: string;
 }
 
 /** A row of `clients`. `redirect_uris`, `scopes` and `grant_types` are JSON arrays of strings. */
@@ -104,6 +106,19 @@ export interface SigningKeysTable {
   retired_at: number | null;
 }
 
+/** A row of `audit_events` (migration 0004). */
+export interface AuditEventsTable {
+  id: string;
+  time: number;
+  type: string;
+  user_id: string | null;
+  email: string | null;
+  client_id: string | null;
+  address: string | null;
+  actor: string | null;
+  detail: string | null;
+}
+
 /**
  * The whole database as kysely sees it.
  *
@@ -122,6 +137,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   signing_keys: SigningKeysTable;
+  audit_events: AuditEventsTable;
   device_codes: DeviceCodesTable;
 }
 

@@ -1,11 +1,15 @@
 /** The `users` table group of the kysely `Repository`. */
 import type { Kysely } from 'kysely';
 import type { Repository } from '../repository.js';
+import { affectedRows } from './lib/affectedRows.js';
 import { insertUnique } from './lib/insertUnique.js';
 import { rowToUser, userToRow } from './rows.js';
 import type { Database } from './schema.js';
 
-export type UsersStore = Pick<Repository, 'createUser' | 'findUserByEmail' | 'findUserById'>;
+export type UsersStore = Pick<
+  Repository,
+  'createUser' | 'findUserByEmail' | 'findUserById' | 'listUsers' | 'setUserStatus' | 'setUserPasswordHash' | 'deleteUser'
+>;
 
 /**
  * The user methods of `Repository` over `db`.
@@ -30,6 +34,24 @@ export function usersStore(db: Kysely<Database>): UsersStore {
     async findUserById(id) {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? null : rowToUser(row);
+    },
+
+    async listUsers() {
+      const rows = await db.selectFrom('users').selectAll().orderBy('created_at').orderBy('email').execute();
+      return rows.map(rowToUser);
+    },
+
+    async setUserStatus(id, status) {
+      return affectedRows((await db.updateTable('users').set({ status }).where('id', '=', id).executeTakeFirst()).numUpdatedRows) > 0;
+    },
+
+    async setUserPasswordHash(id, passwordHash) {
+      const r = await db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+      return affectedRows(r.numUpdatedRows) > 0;
+    },
+
+    async deleteUser(id) {
+      return affectedRows((await db.deleteFrom('users').where('id', '=', id).executeTakeFirst()).numDeletedRows) > 0;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type {
+  AuditEventRecord,
   AuthCodeRecord,
   ClientRecord,
   DeviceCodeRecord,
@@ -31,6 +32,7 @@ export function user(over: Partial<UserRecord> = {}): UserRecord {
     passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
     name: 'Ada Lovelace',
     createdAt: T0,
+    status: 'active',
     ...over,
   };
 }
@@ -154,6 +156,23 @@ export function deviceCode(over: Partial<DeviceCodeRecord> = {}): DeviceCodeReco
     createdAt: T0,
     expiresAt: T0 + 600_000,
     userAgent: 'keyturn-cli/0.1 (test)',
+    ...over,
+  };
+}
+
+/** A failed sign-in of Ada's at `T0` (id `e1`, which sorts by time). */
+export function auditEvent(over: Partial<AuditEventRecord> = {}): AuditEventRecord {
+  const time = over.time ?? T0;
+  return {
+    id: `${String(time).padStart(15, '0')}-000000001-${over.type ?? 'e1'}`,
+    time,
+    type: 'signin.failed',
+    userId: 'u1',
+    email: 'ada@example.com',
+    clientId: null,
+    address: '203.0.113.9',
+    actor: 'person',
+    detail: null,
     ...over,
   };
 }
