@@ -46,6 +46,15 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  // Timeouts and drain (issue 9, finding 2): what a slow or silent client may hold open.
+  /** Seconds a client has to send the request line and headers before the connection is closed. */
+  headersTimeoutSec: number;
+  /** Seconds a client has to send the whole request, headers and body; past it the answer is 408 and the connection closes. */
+  requestTimeoutSec: number;
+  /** Seconds an idle keep-alive connection is kept; longer than a load balancer's idle timeout (often 60 s). */
+  keepAliveTimeoutSec: number;
+  /** On SIGTERM/SIGINT: seconds in-flight requests may take to finish before remaining connections are closed. */
+  shutdownTimeoutSec: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +66,10 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  headersTimeout?: string | undefined;
+  requestTimeout?: string | undefined;
+  keepAliveTimeout?: string | undefined;
+  shutdownTimeout?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +118,20 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    ...loadTimeouts(flags, env),
+  };
+}
+
+/** The timeouts of `ServerConfig` (flag > env > default); headers must arrive within the whole-request time. */
+function loadTimeouts(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'headersTimeoutSec' | 'requestTimeoutSec' | 'keepAliveTimeoutSec' | 'shutdownTimeoutSec'> {
+  const requestTimeoutSec = positiveInt(flags.requestTimeout ?? env.KEYTURN_REQUEST_TIMEOUT, 30, '--request-timeout (KEYTURN_REQUEST_TIMEOUT)');
+  const headersTimeoutSec = positiveInt(flags.headersTimeout ?? env.KEYTURN_HEADERS_TIMEOUT, Math.min(10, requestTimeoutSec), '--headers-timeout (KEYTURN_HEADERS_TIMEOUT)');
+  if (headersTimeoutSec > requestTimeoutSec) throw new ConfigError(`the headers timeout (${headersTimeoutSec} s) must not exceed the request timeout (${requestTimeoutSec} s)`);
+  return {
+    headersTimeoutSec,
+    requestTimeoutSec,
+    keepAliveTimeoutSec: positiveInt(flags.keepAliveTimeout ?? env.KEYTURN_KEEP_ALIVE_TIMEOUT, 72, '--keep-alive-timeout (KEYTURN_KEEP_ALIVE_TIMEOUT)'),
+    shutdownTimeoutSec: positiveInt(flags.shutdownTimeout ?? env.KEYTURN_SHUTDOWN_TIMEOUT, 10, '--shutdown-timeout (KEYTURN_SHUTDOWN_TIMEOUT)', true),
   };
 }
 

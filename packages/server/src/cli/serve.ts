@@ -13,6 +13,10 @@ interface ServeFlags {
   dataDir?: string;
   signingAlg?: string;
   trustProxy?: string;
+  headersTimeout?: string;
+  requestTimeout?: string;
+  keepAliveTimeout?: string;
+  shutdownTimeout?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +31,10 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'folder for the SQLite file and the secret file (env KEYTURN_DATA_DIR; default ./data)')
     .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA for new signing keys (env KEYTURN_SIGNING_ALG)')
     .option('--trust-proxy <hops>', 'number of reverse proxies that append X-Forwarded-For; 0 = trust none (env KEYTURN_TRUST_PROXY)')
+    .option('--headers-timeout <sec>', 'seconds a client has to send its headers (env KEYTURN_HEADERS_TIMEOUT; default 10)')
+    .option('--request-timeout <sec>', 'seconds a client has to send its whole request, body included; then 408 (env KEYTURN_REQUEST_TIMEOUT; default 30)')
+    .option('--keep-alive-timeout <sec>', 'seconds an idle keep-alive connection stays open (env KEYTURN_KEEP_ALIVE_TIMEOUT; default 72)')
+    .option('--shutdown-timeout <sec>', 'on SIGTERM/SIGINT, seconds requests in flight may take before connections are closed and the process exits 0 (env KEYTURN_SHUTDOWN_TIMEOUT; default 10)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {
