@@ -4,7 +4,7 @@
  */
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -30,5 +30,24 @@ export class CorruptRowError extends Error {
   constructor(table: string, column: string) {
     super(`stored ${table}.${column} has an unexpected value`);
     this.name = 'CorruptRowError';
+  }
+}
+
+/** A backing service the server needs. */
+export type BackingService = 'database' | 'redis';
+
+/**
+ * A backing service cannot answer now (refused, reset, shut down, busy or locked, timed out):
+ * the request may succeed later, so it is answered 503 with `Retry-After`, not 500. The driver's
+ * error is kept as `cause` for the log; the message names only the service.
+ */
+export class ServiceUnavailableError extends Error {
+  readonly code = 'ERR_UNAVAILABLE' satisfies StorageErrorCode;
+  constructor(
+    readonly service: BackingService,
+    options?: { cause?: unknown },
+  ) {
+    super(`the ${service} is unavailable`, options);
+    this.name = 'ServiceUnavailableError';
   }
 }

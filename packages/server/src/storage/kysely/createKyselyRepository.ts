@@ -6,6 +6,7 @@
  * READ COMMITTED and SQLite's single writer alike.
  */
 import type { Kysely } from 'kysely';
+import { guardUnavailable } from '../lib/guardUnavailable.js';
 import type { Repository } from '../repository.js';
 import { authCodesStore } from './authCodes.js';
 import { clientsStore } from './clients.js';
@@ -43,7 +44,8 @@ export function createKyselyRepository(
 ): Repository {
   const release = options.release ?? (() => db.destroy());
   let closed: Promise<void> | undefined;
-  return {
+  // Refused, reset, shut down, busy or locked: ServiceUnavailableError, answered 503, not 500.
+  return guardUnavailable<Repository>({
     kind,
     ...usersStore(db),
     ...clientsStore(db),
@@ -59,5 +61,5 @@ export function createKyselyRepository(
       closed ??= release();
       return closed;
     },
-  };
+  }, 'database');
 }
