@@ -16,7 +16,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
     [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--headers-timeout', '--request-timeout', '--keep-alive-timeout', '--shutdown-timeout']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],
