@@ -4,6 +4,7 @@ import type { ServerConfig } from './config.js';
 import { createKeyturn } from './compose.js';
 import type { Keyturn } from './domain/context.js';
 import { collectGarbage, pruneRetiredKeys } from './domain/housekeeping.js';
+import { drain } from './http/lib/drain.js';
 import { buildHttpServer, type HttpOptions } from './http/server.js';
 
 export interface RunningServer {
@@ -13,6 +14,7 @@ export interface RunningServer {
   url: string;
   /** Runs one housekeeping pass now (what the timer does every `gcIntervalSec`). */
   housekeeping(): Promise<void>;
+  /** Drains HTTP (in-flight requests get `shutdownTimeoutSec`, then connections are closed), then closes storage. */
   close(): Promise<void>;
 }
 
@@ -44,7 +46,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     housekeeping: housekeeping.runNow,
     async close() {
       await housekeeping.stop();
-      await app.close();
+      if (!(await drain(app, kt.config.shutdownTimeoutSec * 1000))) app.log.warn({ afterSec: kt.config.shutdownTimeoutSec }, 'closed connections still open after the shutdown timeout');
       await kt.close();
     },
   };

@@ -71,6 +71,15 @@ export interface ServerConfig {
   deviceCodeLockAfter: number;
   /** Days the audit trail keeps an event; housekeeping deletes older ones (`--audit-retention`). */
   auditRetentionDays: number;
+  // Timeouts and drain (issue 9, finding 2): what a slow or silent client may hold open.
+  /** Seconds a client has to send the request line and headers before the connection is closed. */
+  headersTimeoutSec: number;
+  /** Seconds a client has to send the whole request, headers and body; past it the answer is 408 and the connection closes. */
+  requestTimeoutSec: number;
+  /** Seconds an idle keep-alive connection is kept; longer than a load balancer's idle timeout (often 60 s). */
+  keepAliveTimeoutSec: number;
+  /** On SIGTERM/SIGINT: seconds in-flight requests may take to finish before remaining connections are closed. */
+  shutdownTimeoutSec: number;
 }
 
 export interface ConfigFlags {
@@ -87,6 +96,10 @@ export interface ConfigFlags {
   ipv6Prefix?: string | number | undefined;
   deviceCodeTtl?: string | number | undefined;
   auditRetention?: string | number | undefined;
+  headersTimeout?: string | undefined;
+  requestTimeout?: string | undefined;
+  keepAliveTimeout?: string | undefined;
+  shutdownTimeout?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -142,6 +155,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     deviceCodeLockAfter: 10,
     auditRetentionDays: positiveInt(flags.auditRetention !== undefined ? String(flags.auditRetention) : env.KEYTURN_AUDIT_RETENTION, 90, '--audit-retention (KEYTURN_AUDIT_RETENTION)', false, ' of days'),
     ...limitsConfig(flags, env),
+    ...loadTimeouts(flags, env),
   };
 }
 
@@ -156,6 +170,19 @@ function limitsConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerCo
     ipv6Prefix,
     hashConcurrency: positiveInt(env.KEYTURN_HASH_CONCURRENCY, 1, 'KEYTURN_HASH_CONCURRENCY', false, ''),
     hashQueueLength: positiveInt(env.KEYTURN_HASH_QUEUE, 64, 'KEYTURN_HASH_QUEUE', true, ''),
+  };
+}
+
+/** The timeouts of `ServerConfig` (flag > env > default); headers must arrive within the whole-request time. */
+function loadTimeouts(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'headersTimeoutSec' | 'requestTimeoutSec' | 'keepAliveTimeoutSec' | 'shutdownTimeoutSec'> {
+  const requestTimeoutSec = positiveInt(flags.requestTimeout ?? env.KEYTURN_REQUEST_TIMEOUT, 30, '--request-timeout (KEYTURN_REQUEST_TIMEOUT)');
+  const headersTimeoutSec = positiveInt(flags.headersTimeout ?? env.KEYTURN_HEADERS_TIMEOUT, Math.min(10, requestTimeoutSec), '--headers-timeout (KEYTURN_HEADERS_TIMEOUT)');
+  if (headersTimeoutSec > requestTimeoutSec) throw new ConfigError(`the headers timeout (${headersTimeoutSec} s) must not exceed the request timeout (${requestTimeoutSec} s)`);
+  return {
+    headersTimeoutSec,
+    requestTimeoutSec,
+    keepAliveTimeoutSec: positiveInt(flags.keepAliveTimeout ?? env.KEYTURN_KEEP_ALIVE_TIMEOUT, 72, '--keep-alive-timeout (KEYTURN_KEEP_ALIVE_TIMEOUT)'),
+    shutdownTimeoutSec: positiveInt(flags.shutdownTimeout ?? env.KEYTURN_SHUTDOWN_TIMEOUT, 10, '--shutdown-timeout (KEYTURN_SHUTDOWN_TIMEOUT)', true),
   };
 }
 

@@ -18,7 +18,7 @@ beforeAll(() => prepareDatabase({ dataDir }));
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
     [[], ['serve', 'user', 'client', 'keys', 'audit', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl', '--audit-retention']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl', '--audit-retention', '--headers-timeout', '--request-timeout', '--keep-alive-timeout', '--shutdown-timeout']],
     [['user'], ['add', 'list', 'show', 'disable', 'enable', 'remove', 'set-password']],
     [['user', 'list'], ['--json', '--database', '--data-dir']],
     [['user', 'set-password'], ['<email>', '--password-stdin', '--database', '--data-dir']],

@@ -18,6 +18,10 @@ interface ServeFlags {
   ipv6Prefix?: string;
   deviceCodeTtl?: string;
   auditRetention?: string;
+  headersTimeout?: string;
+  requestTimeout?: string;
+  keepAliveTimeout?: string;
+  shutdownTimeout?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -37,6 +41,10 @@ export function registerServe(program: Command): void {
     .option('--ipv6-prefix <bits>', 'rate limits count an IPv6 client by its network of this many bits, 1-128 (env KEYTURN_IPV6_PREFIX; default 64)')
     .option('--device-code-ttl <seconds>', 'how long a device sign-in code lives (env KEYTURN_DEVICE_CODE_TTL; default 600)')
     .option('--audit-retention <days>', 'days the audit trail keeps a security event (env KEYTURN_AUDIT_RETENTION; default 90)')
+    .option('--headers-timeout <sec>', 'seconds a client has to send its headers (env KEYTURN_HEADERS_TIMEOUT; default 10)')
+    .option('--request-timeout <sec>', 'seconds a client has to send its whole request, body included; then 408 (env KEYTURN_REQUEST_TIMEOUT; default 30)')
+    .option('--keep-alive-timeout <sec>', 'seconds an idle keep-alive connection stays open (env KEYTURN_KEEP_ALIVE_TIMEOUT; default 72)')
+    .option('--shutdown-timeout <sec>', 'on SIGTERM/SIGINT, seconds requests in flight may take before connections are closed and the process exits 0 (env KEYTURN_SHUTDOWN_TIMEOUT; default 10)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {

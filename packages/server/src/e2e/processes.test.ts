@@ -4,13 +4,10 @@
  * balancer. Users and clients come from the CLI; every step of a token's life happens on
  * whichever process the test picks, and the sign-in failure counter is shared through Redis.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ENV, freePort, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { credentials } from '../test-support/clients.js';
@@ -22,8 +19,8 @@ import { METADATA_PATHS, PATHS } from '../test-support/paths.js';
 import { PASSWORD, uniqueEmail } from '../test-support/people.js';
 import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
 import { signInThroughForm } from '../test-support/server.js';
+import { requireBuiltCli, startServe, START_TIMEOUT_MS, stop, STOP_TIMEOUT_MS, type ServeProcess } from '../test-support/serveProcess.js';
 
-const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const ISSUER = 'http://keyturn.test';
 const APP = { id: 'fleet-app', secret: 'fleet-secret-0123456789abcdef', redirect: 'https://fleet.example/cb', scope: 'openid offline_access' };
 const CLIENT = credentials(APP.id, APP.secret, APP.redirect);
@@ -31,61 +28,6 @@ const ADA = { email: uniqueEmail('ada'), password: PASSWORD };
 const EVE = { email: uniqueEmail('eve'), password: 'eve-password-not-guessed' };
 /** loadConfig's fixed sign-in limits: answers slowed from the 5th failure, refused from the 10th. */
 const LOCK_AFTER = 10;
-const START_TIMEOUT_MS = 60_000;
-const STOP_TIMEOUT_MS = 10_000;
-
-interface ServeProcess {
-  url: string;
-  pid: number;
-  child: ChildProcessByStdio<null, Readable, Readable>;
-  output(): string;
-  /** Resolves with the exit code once the process has ended. */
-  exited: Promise<number | null>;
-}
-
-/**
- * Spawns `keyturn serve` on a free port and polls it until it answers discovery. A port taken
- * between `freePort()` and the bind makes the process exit early: then it tries another.
- */
-async function startServe(args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  let lastError = '';
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--host', '127.0.0.1', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    let done = false;
-    void exited.then(() => (done = true));
-    const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    while (!done && Date.now() < deadline) {
-      try {
-        const res = await fetch(url + METADATA_PATHS[0], { signal: AbortSignal.timeout(5_000) });
-        await res.arrayBuffer();
-        if (res.status === 200) return { url, pid: child.pid!, child, output: () => out, exited };
-      } catch {
-        // not listening yet
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!done) child.kill('SIGKILL');
-    await exited;
-    lastError = out;
-  }
-  throw new Error(`keyturn serve did not start: ${lastError}`);
-}
-
-/** Sends SIGTERM and waits (bounded) for the exit code. */
-async function stop(p: ServeProcess): Promise<number | null | 'timeout'> {
-  p.child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const result = await Promise.race([p.exited, new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_TIMEOUT_MS)))]);
-  clearTimeout(timer);
-  if (result === 'timeout') p.child.kill('SIGKILL');
-  return result;
-}
 
 /** Loads the sign-in form from `formFrom` and posts it to `postTo`, both from the address `from`. */
 async function signInAcross(formFrom: string, postTo: string, from: string, email: string, password: string): Promise<Answer> {
@@ -106,7 +48,7 @@ describe('two `keyturn serve` processes on one PostgreSQL database and one Redis
   let env: NodeJS.ProcessEnv = {};
 
   beforeAll(async () => {
-    if (!existsSync(BUILT)) throw new Error('packages/server/dist is missing: run `npm run build` first (npm test does)');
+    requireBuiltCli();
     r = await openRedisSandbox();
     db = await createTestPostgresDatabase();
     env = {

@@ -31,9 +31,6 @@ const STATUS: Record<Exclude<ServerErrorCode, 'ERR_OAUTH'>, number> = {
   ERR_UNKNOWN_USER_CODE: 400,
 };
 
-/** Retry-After of a 503 for a backing service (ERR_UNAVAILABLE): soon, as outages of Redis or the database are usually short. */
-const UNAVAILABLE_RETRY_AFTER_SEC = 5;
-
 export function wantsJson(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';
   return path.startsWith('/api/') || path.startsWith('/.well-known/');
@@ -51,11 +48,7 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     const status = STATUS[error.code];
     if (status < 500) return sendError(request, reply, status, 'invalid_request', error.message);
   }
-  if (error instanceof ServiceUnavailableError) {
-    request.log.warn({ service: error.service }, 'backing service unavailable');
-    reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SEC));
-    return sendError(request, reply, 503, 'temporarily_unavailable', 'the server cannot reach a service it needs; try again shortly');
-  }
+  if (error instanceof ServiceUnavailableError) return unavailable(error, request, reply);
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     // Parser and framework errors (bad media type, malformed body, too large): the caller's fault.
@@ -70,4 +63,15 @@ function sendError(request: FastifyRequest, reply: FastifyReply, status: number,
   reply.header('Cache-Control', 'no-store');
   if (wantsJson(request)) return reply.code(status).send({ error, error_description: description });
   return reply.code(status).type('text/html; charset=utf-8').send(errorPage(status >= 500 ? 'Something went wrong' : 'Request refused', description));
+}
+
+/** Seconds a client is told to wait when the database or Redis is away: long enough not to hammer it, short enough to notice it back. */
+const UNAVAILABLE_RETRY_AFTER_SEC = 5;
+
+/** A backing service is away: 503 with Retry-After (RFC 6749 `temporarily_unavailable` on API paths), logged without the driver's message. */
+function unavailable(error: ServiceUnavailableError, request: FastifyRequest, reply: FastifyReply) {
+  const cause = error.cause as { code?: unknown; name?: unknown } | undefined;
+  request.log.warn({ service: error.service, cause: cause?.code ?? cause?.name }, 'backing service unavailable');
+  reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SEC));
+  return sendError(request, reply, 503, 'temporarily_unavailable', `the ${error.service} is unavailable; try again in ${UNAVAILABLE_RETRY_AFTER_SEC} s`);
 }

@@ -9,6 +9,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import type { Keyturn } from '../domain/context.js';
 import { handleError, wantsJson } from './errorHandler.js';
 import { errorPage } from './views/pages.js';
+import { serverTimeouts } from './lib/serverTimeouts.js';
 import { registerPageRoutes } from './routes/pages.js';
 import { registerSsoRoutes } from './routes/sso.js';
 import { registerAuthorizeRoute } from './routes/authorize.js';
@@ -57,6 +58,7 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    ...serverTimeouts(kt.config),
   });
   // Node keeps a socket's peer address once read: read it on accept, so that request.ip (and
   // every per-address limit) still knows the client after it reset the connection mid-request.

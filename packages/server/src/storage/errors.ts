@@ -33,15 +33,18 @@ export class CorruptRowError extends Error {
   }
 }
 
+/** A backing service the server needs. */
+export type BackingService = 'database' | 'redis';
+
 /**
- * A backing service did not answer or answered with an error, so the operation cannot be done
- * safely now (e.g. an attempt counter that could not count: letting the attempt through would
- * skip the limit). The HTTP layer answers 503 with Retry-After.
+ * A backing service cannot answer now (refused, reset, shut down, busy or locked, timed out):
+ * the request may succeed later, so it is answered 503 with `Retry-After`, not 500. The driver's
+ * error is kept as `cause` for the log; the message names only the service.
  */
 export class ServiceUnavailableError extends Error {
   readonly code = 'ERR_UNAVAILABLE' satisfies StorageErrorCode;
   constructor(
-    readonly service: 'database' | 'redis',
+    readonly service: BackingService,
     options?: { cause?: unknown },
   ) {
     super(`the ${service} is unavailable`, options);

@@ -26,6 +26,9 @@ export async function createPostgresRepository(url: string): Promise<Repository>
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // A database that does not answer (a dropped route, a full backlog) fails the request in
+    // 5 s with ServiceUnavailableError instead of holding it for the kernel's TCP timeout.
+    connectionTimeoutMillis: 5_000,
     // Epoch-ms times live in int8 columns; read them as JS numbers. Set on this pool only:
     // the global `pg.types` belongs to whoever else uses pg in the process.
     types: {
@@ -38,6 +41,10 @@ export async function createPostgresRepository(url: string): Promise<Repository>
   // An idle connection dropped by the server emits 'error' on the pool; unhandled, that
   // would crash the process. The next query gets a fresh connection (or its own error).
   pool.on('error', () => {});
+  // The pool listens for that only while a connection is idle. One checked out when the server
+  // goes away (a restart, a failover) emits 'error' with no listener, which crashed the process;
+  // its query fails on its own (ServiceUnavailableError) and the pool drops the broken client.
+  pool.on('connect', (client) => client.on('error', () => {}));
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const repo = createKyselyRepository(db, 'postgres');

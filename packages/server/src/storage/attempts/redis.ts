@@ -4,6 +4,20 @@
  */
 import type { AttemptCounter } from '../attemptCounter.js';
 import { ServiceUnavailableError } from '../errors.js';
+import { guardUnavailable } from '../lib/guardUnavailable.js';
+
+/**
+ * Fail fast while Redis is away: one retry, no queue of commands waiting for a reconnect, and
+ * bounded waits, so a request is answered 503 in about a second instead of hanging or
+ * piling up; reconnect at most a second apart, so service resumes soon after Redis does.
+ */
+const FAIL_FAST = {
+  maxRetriesPerRequest: 1,
+  enableOfflineQueue: false,
+  connectTimeout: 2_000,
+  commandTimeout: 2_000,
+  retryStrategy: (times: number) => Math.min(times * 100, 1_000),
+} as const;
 
 /**
  * Connects to Redis at `url` and counts under keys `prefix + key` (INCR + PEXPIRE NX in one
@@ -18,9 +32,18 @@ import { ServiceUnavailableError } from '../errors.js';
  */
 export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:login:'): Promise<AttemptCounter> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
-  return {
+  const redis = new Redis(url, { lazyConnect: true, ...FAIL_FAST });
+  // Without a listener ioredis prints "Unhandled error event" with a stack for every failed
+  // reconnect; each request that needs Redis meanwhile gets its own ServiceUnavailableError.
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+  } catch (err) {
+    // connect() gives up, but the client would go on reconnecting and keep the process alive.
+    redis.disconnect();
+    throw err;
+  }
+  return guardUnavailable<AttemptCounter>({
     async hit(key, windowMs) {
       // An attempt that could not be counted must not run: any error or odd answer is a 503, never a count of 0.
       const result = await redis
@@ -45,9 +68,11 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
       await redis.del(prefix + key).catch(unavailable);
     },
     async close() {
-      await redis.quit();
+      // quit() needs a live connection; a Redis that is away is just let go.
+      if (redis.status === 'ready') await redis.quit();
+      else redis.disconnect();
     },
-  };
+  }, 'redis');
 }
 
 /** Any failure to reach Redis or to run a command there, as the storage error the HTTP layer answers 503 to. */

@@ -6,6 +6,7 @@
  * READ COMMITTED and SQLite's single writer alike.
  */
 import type { Kysely } from 'kysely';
+import { guardUnavailable } from '../lib/guardUnavailable.js';
 import type { Repository } from '../repository.js';
 import { auditEventsStore } from './auditEvents.js';
 import { authCodesStore } from './authCodes.js';
@@ -45,7 +46,8 @@ export function createKyselyRepository(
 ): Repository {
   const release = options.release ?? (() => db.destroy());
   let closed: Promise<void> | undefined;
-  return {
+  // Refused, reset, shut down, busy or locked: ServiceUnavailableError, answered 503, not 500.
+  return guardUnavailable<Repository>({
     kind,
     ...usersStore(db),
     ...clientsStore(db),
@@ -63,5 +65,5 @@ export function createKyselyRepository(
       closed ??= release();
       return closed;
     },
-  };
+  }, 'database');
 }
