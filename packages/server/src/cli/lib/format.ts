@@ -21,3 +21,8 @@ export function countdown(ms: number): string {
 export function isoDate(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
 }
+
+/** "2026-05-01T10:00:05Z": to the second, for deadlines a person reads. */
+export function isoSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
