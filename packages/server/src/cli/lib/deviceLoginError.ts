@@ -3,12 +3,7 @@ import { KeyturnError } from '@keyturn/client';
 import { cliErrorFrom, type ErrorContext } from './cliErrorFrom.js';
 import { CliError } from './errors.js';
 import { isoSeconds } from './format.js';
-
-/** `keyturn login --device [--server …] [--profile …]`, repeating the flags that choose where. */
-export function deviceLoginCommand(ctx: Pick<ErrorContext, 'name' | 'profile'>): string {
-  const profile = ctx.name === 'default' ? '' : ` --profile ${ctx.name}`;
-  return `keyturn login --device --server ${new URL(ctx.profile.baseUrl).origin} --client-id ${ctx.profile.clientId}${profile}`;
-}
+import { deviceLoginCommand } from './signInHints.js';
 
 /** Device sign-in's own failures; the rest as every client-side command says them. */
 export function deviceLoginError(err: unknown, ctx: ErrorContext): unknown {
