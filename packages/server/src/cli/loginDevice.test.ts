@@ -3,38 +3,23 @@
  * one line for each way it can end (the real server: loginDevice.e2e.test.ts).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openCliVault } from '@keyturn/client';
 import { BIN, ENV } from '../test-support/cli.js';
+import { freshKeyturnHome, runKeyturn } from '../test-support/cliInProcess.js';
 import { deviceCodes, deviceTokens, fakeDeviceEndpoint, PENDING, type FakeDeviceOptions } from '../test-support/fakeDeviceEndpoint.js';
-import { main } from './main.js';
 
 let home: string;
 
 beforeEach(() => {
-  home = mkdtempSync(path.join(tmpdir(), 'keyturn-device-'));
-  process.env.KEYTURN_HOME = home;
-  delete process.env.KEYTURN_VAULT_KEY;
-  delete process.env.KEYTURN_CLIENT_SECRET;
-  process.exitCode = undefined;
-  return () => rmSync(home, { recursive: true, force: true });
+  const fresh = freshKeyturnHome('keyturn-device-');
+  home = fresh.home;
+  return fresh.remove;
 });
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(['node', 'keyturn', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = (args: string[]) => runKeyturn(...args);
 
 /** `keyturn login --device` against a fake answering as `options` says; the fake is closed afterwards. */
 async function loginAgainst(options: FakeDeviceOptions, ...more: string[]) {

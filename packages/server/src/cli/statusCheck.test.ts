@@ -3,16 +3,13 @@
  * server, tokens saved by `keyturn login`, their expiry moved in the vault (the verdict's
  * boundaries on a frozen clock: lib/signInCheck.test.ts).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openCliVault, type StoredTokens } from '@keyturn/client';
 import { aClient, type TestClient } from '../test-support/clients.js';
+import { freshKeyturnHome, runKeyturn } from '../test-support/cliInProcess.js';
 import { revoke } from '../test-support/endpoints.js';
 import { aPerson, type Person } from '../test-support/people.js';
 import { useServer } from '../test-support/server.js';
-import { main } from './main.js';
 
 const DAY = 86_400_000;
 const f = useServer({}, async (s) => {
@@ -23,30 +20,12 @@ const f = useServer({}, async (s) => {
 let home: string;
 
 beforeEach(() => {
-  home = mkdtempSync(path.join(tmpdir(), 'keyturn-check-'));
-  process.env.KEYTURN_HOME = home;
-  delete process.env.KEYTURN_VAULT_KEY;
-  delete process.env.KEYTURN_CLIENT_SECRET;
-  process.exitCode = undefined;
+  const fresh = freshKeyturnHome('keyturn-check-');
+  home = fresh.home;
+  return fresh.remove;
 });
 
-afterEach(() => {
-  process.exitCode = undefined;
-  rmSync(home, { recursive: true, force: true });
-});
-
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    return { code: await main(['node', 'keyturn', ...args]), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runKeyturn;
 
 /** Signs Ada in through `keyturn login`, then rewrites what is stored with `change`. */
 async function signedIn(change: (t: StoredTokens) => Partial<StoredTokens> = () => ({})): Promise<StoredTokens> {
