@@ -2,12 +2,12 @@
  * `keyturn login --device` against a scripted device endpoint: what it shows, what it saves, and
  * one line for each way it can end (the real server: loginDevice.e2e.test.ts).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { openCliVault } from '@keyturn/client';
-import { BIN, ENV } from '../test-support/cli.js';
+import { ENV } from '../test-support/cli.js';
+import { startKeyturn } from '../test-support/cliChild.js';
 import { freshKeyturnHome, runKeyturn } from '../test-support/cliInProcess.js';
 import { deviceCodes, deviceTokens, fakeDeviceEndpoint, PENDING, type FakeDeviceOptions } from '../test-support/fakeDeviceEndpoint.js';
 
@@ -104,21 +104,11 @@ describe('keyturn login --device, the real process', () => {
   it('stops on Ctrl-C with exit 130 and one line, saving nothing', async () => {
     const fake = await fakeDeviceEndpoint({ poll: () => PENDING });
     try {
-      const child = spawn(process.execPath, [BIN, 'login', '--device', '--server', fake.url, '--client-id', 'tv-app'], { env: { ...ENV, KEYTURN_HOME: home } });
-      let out = '';
-      let err = '';
-      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-      const waiting = new Promise<void>((resolve) =>
-        child.stdout.on('data', (c: Buffer) => {
-          out += c.toString();
-          if (out.includes('Waiting for approval')) resolve();
-        }),
-      );
-      const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-      await waiting;
-      child.kill('SIGINT');
-      expect(await exited).toBe(130);
-      expect(err).toBe('keyturn: sign-in cancelled (Ctrl-C), nothing was saved: run keyturn login --device again when you are ready\n');
+      const login = startKeyturn(['login', '--device', '--server', fake.url, '--client-id', 'tv-app'], { ...ENV, KEYTURN_HOME: home });
+      await login.waitFor(/Waiting for approval/);
+      login.child.kill('SIGINT');
+      expect(await login.exited).toBe(130);
+      expect(login.stderr()).toBe('keyturn: sign-in cancelled (Ctrl-C), nothing was saved: run keyturn login --device again when you are ready\n');
       await nothingSaved();
     } finally {
       await fake.close();
