@@ -1,3 +1,4 @@
+/** Starting a device sign-in: the request a client sends and every answer it can get (RFC 8628 3.1, 3.2). */
 import { describe, expect, it } from 'vitest';
 import { InvalidClientError, InvalidResponseError, OAuthError, RateLimitedError } from '../errors.js';
 import { fakeFetch, json } from '../test-support/fakeFetch.js';

@@ -1,3 +1,4 @@
+/** One device-code poll: the request, and each RFC 8628 3.5 answer as its typed error. */
 import { describe, expect, it } from 'vitest';
 import {
   DeviceAuthorizationPendingError,

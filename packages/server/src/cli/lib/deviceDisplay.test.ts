@@ -1,3 +1,4 @@
+/** What `keyturn login --device` shows: the QR code module for module, the instructions, the countdown on a terminal and the plain line in a pipe. */
 import { encode } from 'uqr';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceAuthorization } from '@keyturn/client';
