@@ -36,8 +36,10 @@ export async function pollUntilApproved(authorization: DeviceAuthorization, opti
   let waitMs = intervalMs;
   for (;;) {
     options.signal?.throwIfAborted();
-    await sleep(Math.max(0, Math.min(waitMs, deadline - now())), options.signal);
-    if (now() >= deadline) throw expired(authorization);
+    const left = deadline - now();
+    // A deadline before the next poll is the end: wait it out rather than poll early (or at a timer's edge).
+    await sleep(Math.max(0, Math.min(waitMs, left)), options.signal);
+    if (left <= waitMs || now() >= deadline) throw expired(authorization);
     const sentAt = now();
     try {
       const res = await deviceCodeGrantRequest(authorization.deviceCode, options);
