@@ -3,13 +3,15 @@
 // ceiling of the HTTP stack on this machine. Each figure is printed as a ratio to that route,
 // measured interleaved with it (bench/load.mjs), with p50/p99 latency. The refresh grant is
 // measured again on a fresh PostgreSQL database. The load generator runs in a worker thread
-// with 16 keep-alive connections.
+// with 16 keep-alive connections. The reuse refresh is measured a second time during a guessing
+// flood (bench/flood.mjs: wrong client secrets from many loopback addresses, another worker).
 //
 // Run: npm run bench -w @keyturn/server   (after npm run build)
 // Env: BENCH_LANES (16), BENCH_ROUNDS (6) of a 250 ms reference slice and a BENCH_SLICE_MS (600)
 //      slice per measurement, BENCH_MAX_REQUESTS per measurement (40000),
 //      KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin connection; postgres://postgres@127.0.0.1:5432/test),
-//      BENCH_SIGNING_ALG (RS256, ES256 or EdDSA), BENCH_SKIP_POSTGRES=1, BENCH_ONLY=introspect,rotate (run only measurements whose names contain one of these).
+//      BENCH_SIGNING_ALG (RS256, ES256 or EdDSA), BENCH_SKIP_POSTGRES=1, BENCH_ONLY=introspect,rotate (run only measurements whose names contain one of these),
+//      BENCH_FLOOD_LANES (32) concurrent guessing connections.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +34,7 @@ const REFERENCE_SLICE_MS = 250;
 const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 40_000);
 const WARMUP = 200;
 const ALG = process.env.BENCH_SIGNING_ALG ?? 'RS256';
+const FLOOD_LANES = Number(process.env.BENCH_FLOOD_LANES ?? 32);
 const PG_ADMIN_URL = process.env.KEYTURN_BENCH_PG_URL ?? process.env.KEYTURN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 const TOKEN = '/api/authz/v3/oauth/token';
@@ -150,12 +153,33 @@ async function createPostgresDatabase() {
   };
 }
 
+/** Runs `during` while a guessing flood (bench/flood.mjs) hits the token endpoint of `url`; resolves with the flood's figures. */
+async function withFlood(url, during) {
+  const worker = new Worker(new URL('./flood.mjs', import.meta.url), { workerData: { url, path: TOKEN, clientId: CLIENTS.reuse.id, lanes: FLOOD_LANES } });
+  const done = new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  try {
+    // Let the flood reach full speed (and the argon2 queue fill) before measuring.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await during();
+  } finally {
+    worker.postMessage('stop');
+  }
+  return done;
+}
+
 const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
 const results = [];
 let bareUrl;
+let flood;
+/** The reuse refresh on SQLite again, while bench/flood.mjs guesses client secrets. */
+const FLOODED = 'refresh_token grant, reuse, during flood';
+const wanted = (name) => !ONLY || ONLY.some((part) => name.includes(part));
 /** Runs and records one measurement (as BENCH_ONLY allows). */
 async function measure(name, job) {
-  if (ONLY && !ONLY.some((part) => name.includes(part))) return;
+  if (!wanted(name)) return;
   const { reference, target } = await load(job);
   results.push({ name, reference: reference.perSecond, ...target });
   if (target.errors > 0) console.error(`  ${name}: ${target.errors} answers were not 200, e.g. ${target.firstError}`);
@@ -179,6 +203,7 @@ try {
   const introspectBody = new URLSearchParams({ token: jobs.accessToken, token_type_hint: 'access_token' }).toString();
   await measure('POST introspect (access token)', { url: server.url, method: 'POST', path: INTROSPECT, headers: { ...FORM, authorization: basic(CLIENTS.reuse) }, bodies: Array(LANES).fill(introspectBody) });
   await measure('refresh_token grant, reuse (SQLite)', jobs.reuse);
+  if (wanted(FLOODED)) flood = await withFlood(server.url, () => measure(FLOODED, jobs.reuse));
   await measure('refresh_token grant, rotate (SQLite)', jobs.rotate);
   await server.close();
   server = undefined;
@@ -220,6 +245,17 @@ for (const r of results) {
   console.log(
     `${r.name.padEnd(42)}${(r.perSecond / r.reference).toFixed(3).padStart(7)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.requests).padStart(10)}${r.reference.toFixed(0).padStart(12)}` +
       (r.errors > 0 ? `  (${r.errors} not 200)` : ''),
+  );
+}
+const calm = results.find((r) => r.name === 'refresh_token grant, reuse (SQLite)');
+const flooded = results.find((r) => r.name === FLOODED);
+if (calm && flooded && flood) {
+  const answers = Object.entries(flood.statuses).map(([status, n]) => `${n} x ${status}`).join(', ');
+  console.log('');
+  console.log(
+    `guessing flood (${FLOOD_LANES} connections, wrong client secrets, a new loopback address each): ${flood.sent} requests in ${flood.seconds.toFixed(1)} s (${answers}); ` +
+      `refresh during it: p99 ${flooded.p99.toFixed(2)} ms against ${calm.p99.toFixed(2)} ms without (x${(flooded.p99 / calm.p99).toFixed(2)}), ` +
+      `p50 x${(flooded.p50 / calm.p50).toFixed(2)}, req/s x${(flooded.perSecond / calm.perSecond).toFixed(2)}`,
   );
 }
 console.log('');

@@ -6,6 +6,7 @@
 import type { ServerConfig } from './config.js';
 import type { Keyturn } from './domain/context.js';
 import { KeyRing } from './domain/keys.js';
+import { BoundedQueue } from './domain/lib/boundedQueue.js';
 import { VerifiedSecrets } from './domain/lib/verifiedSecrets.js';
 import { deriveServerKeys } from './domain/secrets.js';
 import type { AttemptCounter } from './storage/attemptCounter.js';
@@ -46,7 +47,8 @@ export async function createKeyturn(config: ServerConfig, options: ContextOption
     opened.push(attempts);
     const keys = new KeyRing(repo, secrets.keyEncryption, config.signingAlg, now, config.keyCacheSec * 1000);
     if (!options.skipKeys) await keys.ensureActiveKey();
-    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), now, close: closeAll };
+    const hashing = new BoundedQueue(config.hashConcurrency, config.hashQueueLength);
+    return { config, repo, keys, secrets, attempts, verifiedSecrets: new VerifiedSecrets(now), hashing, now, close: closeAll, startedAt: now() };
   } catch (err) {
     await closeAll();
     throw err;

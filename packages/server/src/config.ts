@@ -46,6 +46,29 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * Rotation retries across an outage: for this long after the server starts, a retry of a
+   * token spent before the start (its answer may have been lost with the old process) still
+   * gets the same successor, if that successor was never used. 0 turns it off.
+   */
+  rotationRetryAfterRestartSec: number;
+  /** ... but only for tokens spent at most this long before the start (the longest outage covered). */
+  rotationRetryMaxOutageSec: number;
+  /** Every per-address limit counts an IPv6 client by its network of this many bits (1..128; default 64); IPv4 per address. */
+  ipv6Prefix: number;
+  /**
+   * Argon2 operations (password and client-secret hashing and checks) run at once, at most; they
+   * leave the rest of libuv's thread pool to token signing. Default 1.
+   */
+  hashConcurrency: number;
+  /** Argon2 operations that may wait for a turn (default 64); past that the request gets 503 with Retry-After. */
+  hashQueueLength: number;
+  /** Device sign-in (RFC 8628): how long a device code and its user code live (KEYTURN_DEVICE_CODE_TTL, --device-code-ttl). */
+  deviceCodeTtlSec: number;
+  /** The polling interval a device is told to keep at first; each `slow_down` adds 5 s. */
+  deviceIntervalSec: number;
+  /** Wrong user codes on /device per address, and per SSO session, inside `loginWindowSec` before it answers 429. */
+  deviceCodeLockAfter: number;
 }
 
 export interface ConfigFlags {
@@ -57,6 +80,10 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  rotationRetryAfterRestart?: string | undefined;
+  rotationRetryMaxOutage?: string | undefined;
+  ipv6Prefix?: string | number | undefined;
+  deviceCodeTtl?: string | number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +132,26 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    rotationRetryAfterRestartSec: positiveInt(flags.rotationRetryAfterRestart ?? env.KEYTURN_ROTATION_RETRY_AFTER_RESTART, 60, '--rotation-retry-after-restart (KEYTURN_ROTATION_RETRY_AFTER_RESTART)', true),
+    rotationRetryMaxOutageSec: positiveInt(flags.rotationRetryMaxOutage ?? env.KEYTURN_ROTATION_RETRY_MAX_OUTAGE, 3600, '--rotation-retry-max-outage (KEYTURN_ROTATION_RETRY_MAX_OUTAGE)', true),
+    deviceCodeTtlSec: positiveInt(flags.deviceCodeTtl !== undefined ? String(flags.deviceCodeTtl) : env.KEYTURN_DEVICE_CODE_TTL, 600, '--device-code-ttl (KEYTURN_DEVICE_CODE_TTL)'),
+    deviceIntervalSec: 5,
+    deviceCodeLockAfter: 10,
+    ...limitsConfig(flags, env),
+  };
+}
+
+/** The settings of the limits that cannot be skipped (issue 9): address grouping and the argon2 queue. */
+function limitsConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'ipv6Prefix' | 'hashConcurrency' | 'hashQueueLength'> {
+  const prefix = flags.ipv6Prefix ?? env.KEYTURN_IPV6_PREFIX ?? '64';
+  const ipv6Prefix = Number(prefix);
+  if (!Number.isInteger(ipv6Prefix) || ipv6Prefix < 1 || ipv6Prefix > 128) {
+    throw new ConfigError(`--ipv6-prefix (KEYTURN_IPV6_PREFIX) must be a whole number of bits from 1 to 128, not "${prefix}"`);
+  }
+  return {
+    ipv6Prefix,
+    hashConcurrency: positiveInt(env.KEYTURN_HASH_CONCURRENCY, 1, 'KEYTURN_HASH_CONCURRENCY', false, ''),
+    hashQueueLength: positiveInt(env.KEYTURN_HASH_QUEUE, 64, 'KEYTURN_HASH_QUEUE', true, ''),
   };
 }
 

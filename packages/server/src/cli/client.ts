@@ -1,6 +1,7 @@
 /** `keyturn client add|list|remove`: the applications allowed to ask for tokens. */
 import type { Command } from 'commander';
 import { addClient, removeClient } from '../domain/clients.js';
+import { shortGrantType } from '../domain/grantTypes.js';
 import { CliError } from './lib/errors.js';
 import { isoDate } from './lib/format.js';
 import { printTable } from './lib/printTable.js';
@@ -17,6 +18,7 @@ interface AddFlags {
   refreshTtl?: string;
   refreshIdleTtl?: string;
   name?: string;
+  grantTypes?: string;
   database?: string;
   dataDir?: string;
 }
@@ -44,7 +46,8 @@ export function registerClient(program: Command): void {
       .option('--refresh-policy <policy>', 'reuse (same refresh token back) or rotate (new one each time)')
       .option('--refresh-ttl <seconds>', 'absolute refresh token lifetime (default: the server\'s, 60 days)')
       .option('--refresh-idle-ttl <seconds>', 'refresh token expires after this long unused (default: never)')
-      .option('--name <name>', 'display name shown on the account page'),
+      .option('--name <name>', 'display name shown on the account page')
+      .option('--grant-types <list>', 'comma-separated grants it may use: authorization_code, refresh_token, device_code (or the full URN); default authorization_code,refresh_token'),
   ).action(async (flags: AddFlags) => {
     if (flags.public && flags.secret !== undefined) throw new CliError('--public and --secret exclude each other: a public client has no secret, so drop one of them', 2);
     if (flags.refreshPolicy !== undefined && flags.refreshPolicy !== 'reuse' && flags.refreshPolicy !== 'rotate') {
@@ -63,6 +66,7 @@ export function registerClient(program: Command): void {
         name: flags.name ?? null,
         refreshTtlSec,
         refreshIdleTtlSec,
+        grantTypes: flags.grantTypes?.split(','),
       }),
       {
         advice: {
@@ -78,8 +82,8 @@ export function registerClient(program: Command): void {
   storageOptions(client.command('list').description('list registered clients')).action(async (flags: { database?: string; dataDir?: string }) => {
     const clients = await withKeyturn(flags, (kt) => kt.repo.listClients());
     printTable(
-      ['ID', 'TYPE', 'POLICY', 'SCOPE', 'REDIRECT URIS', 'CREATED'],
-      clients.map((c) => [c.id, c.secretHash === null ? 'public' : 'confidential', c.refreshPolicy, c.scopes.join(' '), c.redirectUris.join(' '), isoDate(c.createdAt)]),
+      ['ID', 'TYPE', 'POLICY', 'SCOPE', 'REDIRECT URIS', 'CREATED', 'GRANT TYPES'],
+      clients.map((c) => [c.id, c.secretHash === null ? 'public' : 'confidential', c.refreshPolicy, c.scopes.join(' '), c.redirectUris.join(' '), isoDate(c.createdAt), c.grantTypes.map(shortGrantType).join(',')]),
     );
   });
 

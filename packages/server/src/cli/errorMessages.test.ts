@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCliVault } from '@keyturn/client';
 import { ENV, freePort, keyturn, type Run } from '../test-support/cli.js';
+import { frozenClock } from '../test-support/clock.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 
 const PASSWORD = 'correct horse battery staple';
@@ -164,6 +165,24 @@ describe('what keyturn says when it cannot go on', () => {
     const runs = await Promise.all(cases.map(runCase));
     expectMessages(cases, runs);
     for (const run of runs) expect(run.stderr).not.toContain(npsso);
+  });
+
+  it('says an NPSSO that has expired is refused, and where to get a fresh one', async () => {
+    const clock = frozenClock();
+    const expiring = await startTestServer({ now: clock.now });
+    try {
+      await expiring.addUser('cli@example.com', PASSWORD);
+      await expiring.addClient({ id: 'cli', secret: SECRET, redirectUris: [REDIRECT], scope: 'openid email' });
+      const npsso = await expiring.signIn('cli@example.com', PASSWORD);
+      clock.advance((expiring.kt.config.ssoTtlSec + 1) * 1000);
+      const run = await runCase({ args: login(expiring.url, '--client-secret', SECRET), stdin: npsso });
+      expect({ code: run.code, stderr: run.stderr }).toEqual({
+        code: 1,
+        stderr: `keyturn: the server refused the NPSSO token (expired, signed out or mistyped): sign in at ${expiring.url}/signin, then copy "npsso" from ${expiring.url}/api/v1/ssocookie, and run keyturn login --npsso-stdin --server ${expiring.url}\n`,
+      });
+    } finally {
+      await expiring.close();
+    }
   });
 
   it('names an unknown client and how to register it', async () => {

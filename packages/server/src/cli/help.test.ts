@@ -16,9 +16,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
     [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
-    [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--database', '--data-dir']],
+    [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--grant-types', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],
     [['client', 'remove'], ['--id', '--database', '--data-dir']],
     [['keys', 'list'], ['--database', '--data-dir']],

@@ -46,7 +46,9 @@ describe('managing users, clients and keys on one data folder, then serving it',
     expect(duplicate).toMatchObject({ code: 1, stderr: 'keyturn: a client with id web-app already exists: pick another --id, or remove it first (keyturn client remove web-app) and add it again\n' });
     expect(list.code).toBe(0);
     const lines = list.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+TYPE\s+POLICY\s+SCOPE\s+REDIRECT URIS\s+CREATED$/);
+    expect(lines[0]).toMatch(/^ID\s+TYPE\s+POLICY\s+SCOPE\s+REDIRECT URIS\s+CREATED\s+GRANT TYPES$/);
+    // Registered without --grant-types: the code flow and refresh, as before device sign-in.
+    expect(lines.filter((l) => /\sauthorization_code,refresh_token$/.test(l))).toHaveLength(3);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3)).sort()).toEqual([
       ['bot', 'confidential', 'rotate'],
       ['mobile-app', 'public', 'rotate'],
@@ -59,6 +61,16 @@ describe('managing users, clients and keys on one data folder, then serving it',
     const after = await keyturn(['client', 'list', ...store]);
     expect(after.stdout).not.toMatch(/^bot\s/m);
     expect(after.stdout).toMatch(/^web-app\s/m);
+  });
+
+  it('adds a client allowed device sign-in with --grant-types, by short name or URN, and refuses an unknown grant type', async () => {
+    const tv = await keyturn(['client', 'add', '--id', 'tv-app', '--public', '--redirect-uri', 'http://127.0.0.1:9/cb', '--grant-types', 'device_code,urn:ietf:params:oauth:grant-type:device_code,refresh_token', ...store]);
+    expect(tv).toMatchObject({ code: 0, stdout: 'added public client tv-app (refresh policy rotate)\n' });
+    const list = await keyturn(['client', 'list', ...store]);
+    expect(list.stdout).toMatch(/^tv-app\s.*\srefresh_token,device_code$/m);
+    const bad = await keyturn(['client', 'add', '--id', 'tv2', '--redirect-uri', 'http://127.0.0.1:9/cb', '--grant-types', 'password', ...store]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown grant type "password": use authorization_code, refresh_token, device_code (or the full URN)');
   });
 
   it('lists the signing key', async () => {

@@ -13,6 +13,10 @@ interface ServeFlags {
   dataDir?: string;
   signingAlg?: string;
   trustProxy?: string;
+  rotationRetryAfterRestart?: string;
+  rotationRetryMaxOutage?: string;
+  ipv6Prefix?: string;
+  deviceCodeTtl?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +31,10 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'folder for the SQLite file and the secret file (env KEYTURN_DATA_DIR; default ./data)')
     .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA for new signing keys (env KEYTURN_SIGNING_ALG)')
     .option('--trust-proxy <hops>', 'number of reverse proxies that append X-Forwarded-For; 0 = trust none (env KEYTURN_TRUST_PROXY)')
+    .option('--rotation-retry-after-restart <s>', 'seconds after start during which a retry of a rotating refresh token spent before the start gets its unused successor again; 0 = off (env KEYTURN_ROTATION_RETRY_AFTER_RESTART; default 60)')
+    .option('--rotation-retry-max-outage <s>', 'longest outage that allowance covers, in seconds (env KEYTURN_ROTATION_RETRY_MAX_OUTAGE; default 3600)')
+    .option('--ipv6-prefix <bits>', 'rate limits count an IPv6 client by its network of this many bits, 1-128 (env KEYTURN_IPV6_PREFIX; default 64)')
+    .option('--device-code-ttl <seconds>', 'how long a device sign-in code lives (env KEYTURN_DEVICE_CODE_TTL; default 600)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {

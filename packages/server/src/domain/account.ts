@@ -5,6 +5,7 @@
  */
 import type { GrantRecord, SsoSessionRecord } from '../storage/records.js';
 import type { Keyturn } from './context.js';
+import { endPersonSessions, type EndedPersonSessions } from './endPersonSessions.js';
 
 export interface AccountSession {
   grant: GrantRecord;
@@ -59,16 +60,12 @@ export async function revokeAccountSession(kt: Keyturn, userId: string, grantId:
 }
 
 /** What "Revoke all" ended. */
-export interface RevokedAll {
-  /** Live grants revoked (expired ones are not counted). */
-  apps: number;
-  /** Other browsers signed out (live SSO sessions other than the one asking). */
-  browsers: number;
-}
+export type RevokedAll = EndedPersonSessions;
 
 /**
- * Revokes every grant of this person and signs out every browser of theirs except
- * `currentSsoSessionId` (the one asking stays signed in; `null` spares none).
+ * Revokes every grant of this person, deletes their codes not yet exchanged, and signs out
+ * every browser of theirs except `currentSsoSessionId` (the one asking stays signed in; `null`
+ * spares none). See `endPersonSessions`.
  *
  * @example
  * ```ts
@@ -76,11 +73,7 @@ export interface RevokedAll {
  * ```
  */
 export async function revokeAllAccountSessions(kt: Keyturn, userId: string, currentSsoSessionId: string | null): Promise<RevokedAll> {
-  const now = kt.now();
-  const live = await kt.repo.listActiveGrantsForUser(userId, now);
-  await kt.repo.revokeGrantsForUser(userId, now, 'all revoked by the person on the account page');
-  const browsers = await kt.repo.revokeSsoSessionsForUser(userId, now, currentSsoSessionId);
-  return { apps: live.length, browsers };
+  return endPersonSessions(kt, userId, { keepSsoSessionId: currentSsoSessionId, reason: 'all revoked by the person on the account page' });
 }
 
 /**

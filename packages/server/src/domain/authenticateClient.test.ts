@@ -1,6 +1,8 @@
 /** Client authentication: unknown ids, wrong or missing secrets, public clients, the verified-secret cache and the per-address lock. */
-import { describe, expect, it } from 'vitest';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it, vi } from 'vitest';
 import { MINUTE } from '../test-support/clock.js';
+import { gate } from '../test-support/gate.js';
 import { ADDRESS, aClient, useDomainContext } from '../test-support/domain.js';
 import { authenticateClient } from './authenticateClient.js';
 
@@ -81,5 +83,58 @@ describe('authenticateClient', () => {
       }
       await expect(wrong(t.client.id)).rejects.toMatchObject(failed('client_secret_post'));
     });
+  });
+
+  describe('checks that cannot be skipped', () => {
+    const right = (address: string | undefined) => authenticateClient(t.kt, { id: t.client.id, secret: t.secret!, method: 'client_secret_basic', address });
+    const locked = { error: 'temporarily_unavailable', status: 429 };
+
+    it('counts checks from an unknown address in one shared bucket, never uncounted', async () => {
+      for (let i = 0; i < 3; i++) {
+        await expect(authenticateClient(t.kt, { id: `nobody-${i}`, secret: 'guess-0123456789', method: 'client_secret_basic', address: undefined })).rejects.toMatchObject(failed('client_secret_basic'));
+      }
+      await expect(authenticateClient(t.kt, { id: t.client.id, secret: 'guess-0123456789', method: 'client_secret_basic' })).rejects.toMatchObject(locked);
+      await expect(right(undefined)).rejects.toMatchObject(locked);
+      expect(await right(ADDRESS)).toEqual(t.client);
+    });
+
+    it('verifies a right secret arriving 50 times at once with one argon2 check, and refuses none of them (regression: 30 of 50 got 429)', async () => {
+      const run = vi.spyOn(t.kt.hashing, 'run');
+      const answers = await Promise.allSettled(Array.from({ length: 50 }, () => right(ADDRESS)));
+      expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(50);
+      expect(run).toHaveBeenCalledTimes(1);
+      expect(await t.kt.attempts.peek(`client:${ADDRESS}`)).toBe(0);
+    });
+
+    it('refuses a locked address even the secret it sends right once that secret is cached as verified (no oracle past the lock)', async () => {
+      expect(await right(ADDRESS)).toEqual(t.client);
+      for (let i = 0; i < 3; i++) await expect(wrongFrom('203.0.113.3')).rejects.toMatchObject(failed('client_secret_basic'));
+      expect(t.kt.verifiedSecrets.has(t.client.id, t.client.secretHash!, t.secret!)).toBe(true);
+      await expect(right('203.0.113.3')).rejects.toMatchObject(locked);
+      expect(await right(ADDRESS)).toEqual(t.client);
+    });
+
+    it('checks on its own a request that joined the check of a locked address', async () => {
+      for (let i = 0; i < 3; i++) await expect(wrongFrom('203.0.113.1')).rejects.toMatchObject(failed('client_secret_basic'));
+      // The locked address's check starts first and is slow to be refused; the other joins it meanwhile.
+      const peek = t.kt.attempts.peek.bind(t.kt.attempts);
+      vi.spyOn(t.kt.attempts, 'peek').mockImplementation(async (key) => (await sleep(50), peek(key)));
+      const [fromLocked, fromOther] = await Promise.allSettled([right('203.0.113.1'), right('203.0.113.2')]);
+      expect(fromLocked).toMatchObject({ status: 'rejected', reason: locked });
+      expect(fromOther).toEqual({ status: 'fulfilled', value: t.client });
+    });
+
+    it('answers 503 with Retry-After when the argon2 queue is full, without counting the attempt', async () => {
+      const held = [gate(), ...Array.from({ length: t.kt.config.hashQueueLength }, () => gate())];
+      const busy = held.map((g) => t.kt.hashing.run(g.task));
+      await expect(right(ADDRESS)).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 503, retryAfterSec: 1 });
+      await expect(wrongFrom(ADDRESS)).rejects.toMatchObject({ error: 'temporarily_unavailable', status: 503 });
+      expect(await t.kt.attempts.peek(`client:${ADDRESS}`)).toBe(0);
+      held.forEach((g) => g.open());
+      await Promise.all(busy);
+      expect(await right(ADDRESS)).toEqual(t.client);
+    });
+
+    const wrongFrom = (address: string) => authenticateClient(t.kt, { id: t.client.id, secret: 'not-the-secret-at-all', method: 'client_secret_basic', address });
   });
 });

@@ -7,6 +7,7 @@ import type { ClientRecord } from '../storage/records.js';
 import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
 import { ClientAuthError, OAuthError, type ClientAuthMethod } from './errors.js';
+import { addressKey } from './lib/addressKey.js';
 import { verifyAgainstDummy, verifySecret } from './passwords.js';
 import { countAttempt } from './throttle.js';
 
@@ -16,8 +17,9 @@ export interface ClientCredentials {
   secret: string | undefined;
   method: ClientAuthMethod;
   /**
-   * The caller's address. With it, failed secret checks are counted per address and refused
-   * with 429 past `clientAuthLockAfter` (the HTTP layer always passes it).
+   * The caller's address: failed secret checks are counted per address (IPv6 per network, see
+   * `addressKey`) and refused with 429 past `clientAuthLockAfter`. Without one they are counted
+   * in the one bucket of unknown addresses.
    */
   address?: string | undefined;
 }
@@ -37,7 +39,7 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
   const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
-    if (secret) await throttled(kt, creds.address, async () => (await verifyAgainstDummy(secret), false));
+    if (secret && (await counted(kt, creds.address, async () => (await verifyAgainstDummy(kt, secret), false))) === null) throw locked(kt);
     throw new ClientAuthError(method);
   }
   if (client.secretHash === null) {
@@ -45,26 +47,54 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
     return client;
   }
   if (!secret) throw new ClientAuthError(method, 'client secret is required');
-  if (kt.verifiedSecrets.has(client.id, client.secretHash, secret)) return client;
-  const secretHash = client.secretHash;
-  if (!(await throttled(kt, creds.address, () => verifySecret(secretHash, secret)))) throw new ClientAuthError(method);
-  kt.verifiedSecrets.remember(client.id, secretHash, secret);
-  return client;
+  const phc = client.secretHash;
+  // A secret verified before (or by a check this request joins) costs no argon2, but a locked
+  // address still gets 429: the lock must not turn into an oracle for the right secret.
+  if (kt.verifiedSecrets.has(client.id, phc, secret)) return unlessLocked(kt, creds.address, client);
+  for (;;) {
+    const { verdict, joined } = kt.verifiedSecrets.verifyOnce(client.id, phc, secret, () => counted(kt, creds.address, () => verifySecret(kt, phc, secret)));
+    const ok = await verdict;
+    if (joined && ok !== null) await unlessLocked(kt, creds.address, null);
+    if (ok) return client;
+    if (ok === false) throw new ClientAuthError(method);
+    // Refused before checking because of the address of the request whose check this one joined: count on its own.
+    if (!joined) throw locked(kt);
+  }
+}
+
+/** The key failed client authentications from `address` are counted under. */
+function limitKey(kt: Keyturn, address: string | undefined): string {
+  return `client:${addressKey(address, kt.config.ipv6Prefix)}`;
+}
+
+/** `value`, unless `address` is locked (then the 429 error). */
+async function unlessLocked<T>(kt: Keyturn, address: string | undefined, value: T): Promise<T> {
+  if ((await kt.attempts.peek(limitKey(kt, address))) >= kt.config.clientAuthLockAfter) throw locked(kt);
+  return value;
 }
 
 /**
- * One argon2 check of a client secret under the per-address failure limit (`countAttempt`: counted
- * before the check, taken back when the secret was right). Besides guessing, this bounds the
- * argon2 work (19 MiB, tens of ms) one address can make the server do with wrong secrets.
+ * One argon2 check under the per-address failure limit: counted before it runs, under the
+ * caller's address key (`addressKey`; an unknown address in one shared bucket, never
+ * uncounted), and taken back when the secret was right or was never checked (a full argon2
+ * queue). `null` when the address is locked. Besides guessing, this bounds the argon2 work
+ * (19 MiB, tens of ms) one address can make the server do with wrong secrets.
  */
-async function throttled(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean> {
-  if (address === undefined) return check();
-  const { clientAuthLockAfter: lock, loginWindowSec: windowSec } = kt.config;
-  const key = `client:${address}`;
-  if ((await countAttempt(kt.attempts, [key], lock, windowSec * 1000)) === null) {
-    throw new OAuthError('temporarily_unavailable', `too many failed client authentications from this address; try again in ${windowSec} s`, 429, windowSec);
+async function counted(kt: Keyturn, address: string | undefined, check: () => Promise<boolean>): Promise<boolean | null> {
+  const key = limitKey(kt, address);
+  if ((await countAttempt(kt.attempts, [key], kt.config.clientAuthLockAfter, kt.config.loginWindowSec * 1000)) === null) return null;
+  let ok: boolean;
+  try {
+    ok = await check();
+  } catch (err) {
+    await kt.attempts.undo(key);
+    throw err;
   }
-  const ok = await check();
   if (ok) await kt.attempts.undo(key);
   return ok;
+}
+
+function locked(kt: Keyturn): OAuthError {
+  const windowSec = kt.config.loginWindowSec;
+  return new OAuthError('temporarily_unavailable', `too many failed client authentications from this address; try again in ${windowSec} s`, 429, windowSec);
 }

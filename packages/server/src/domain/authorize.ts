@@ -6,6 +6,7 @@ import type { ClientRecord } from '../storage/records.js';
 import { CLIENT_ID } from './clients.js';
 import type { Keyturn } from './context.js';
 import { AuthorizeRequestError, OAuthError } from './errors.js';
+import { requireGrant } from './grantTypes.js';
 import { randomToken, sha256Hex } from './lib/crypto.js';
 import { formatScope, isSubset, parseRequestedScope } from './scope.js';
 import type { LiveSso } from './sso.js';
@@ -22,6 +23,7 @@ export interface AuthorizeParams {
   code_challenge_method?: string | undefined;
   access_type?: string | undefined;
   prompt?: string | undefined;
+  max_age?: string | undefined;
 }
 
 /** A request whose client and redirect URI are known good: errors from here on go back to the client. */
@@ -62,6 +64,7 @@ export interface CodeIssued {
  */
 export async function issueCode(kt: Keyturn, req: ValidatedClientRequest, params: AuthorizeParams, sso: LiveSso): Promise<CodeIssued> {
   const { client } = req;
+  requireGrant(client, 'authorization_code');
   if (params.response_type !== 'code') throw new OAuthError('unsupported_response_type', 'only response_type=code is supported');
   for (const value of [params.scope, params.state, params.nonce]) {
     if (value !== undefined && value.length > MAX_PARAM) throw new OAuthError('invalid_request', 'a parameter is too long');

@@ -3,6 +3,7 @@ import { DuplicateError } from '../storage/errors.js';
 import type { ClientRecord, RefreshPolicy } from '../storage/records.js';
 import type { Keyturn } from './context.js';
 import { ManagementError, ScopeError } from './errors.js';
+import { DEFAULT_GRANT_TYPES, parseGrantTypes } from './grantTypes.js';
 import { randomToken } from './lib/crypto.js';
 import { parseScope } from './scope.js';
 import { hashSecret } from './passwords.js';
@@ -20,6 +21,8 @@ export interface NewClient {
   name?: string | null;
   refreshTtlSec?: number | null;
   refreshIdleTtlSec?: number | null;
+  /** Grant type names, short (`device_code`) or full; default `authorization_code` and `refresh_token`. */
+  grantTypes?: string[] | undefined;
 }
 
 export const CLIENT_ID = /^[A-Za-z0-9._:~-]{1,128}$/;
@@ -51,18 +54,20 @@ export async function addClient(kt: Keyturn, input: NewClient): Promise<{ client
   if (isPublic && policy !== 'rotate') throw new ManagementError('ERR_INVALID', 'a public client must use the rotate refresh policy');
   const scopes = clientScopes(input.scope ?? DEFAULT_CLIENT_SCOPE);
   if (scopes.length === 0) throw new ManagementError('ERR_INVALID', 'scope must name at least one scope');
+  const grantTypes = input.grantTypes === undefined ? [...DEFAULT_GRANT_TYPES] : parseGrantTypes(input.grantTypes);
   const secret = isPublic ? null : (input.secret ?? randomToken(32));
   if (secret !== null && secret.length < 16) throw new ManagementError('ERR_INVALID', 'a client secret must have at least 16 characters');
   const client: ClientRecord = {
     id: input.id,
     name: input.name ?? null,
-    secretHash: secret === null ? null : await hashSecret(secret),
+    secretHash: secret === null ? null : await hashSecret(kt, secret),
     redirectUris: [...new Set(input.redirectUris)],
     scopes,
     refreshPolicy: policy,
     refreshTtlSec: input.refreshTtlSec ?? null,
     refreshIdleTtlSec: input.refreshIdleTtlSec ?? null,
     createdAt: kt.now(),
+    grantTypes,
   };
   try {
     await kt.repo.createClient(client);

@@ -1,5 +1,6 @@
 /** OpenID Connect Discovery / RFC 8414 metadata, derived from the configuration and the published keys. */
 import type { Keyturn } from './context.js';
+import { GRANT_TYPES } from './grantTypes.js';
 
 export const OAUTH_BASE = '/api/authz/v3/oauth';
 
@@ -15,6 +16,8 @@ export const PATHS = {
   signin: '/signin',
   signout: '/signout',
   account: '/account',
+  deviceAuthorization: `${OAUTH_BASE}/device_authorization`,
+  device: '/device',
 } as const;
 
 /** Revocation and introspection authenticate clients exactly as the token endpoint does. */
@@ -41,7 +44,7 @@ export async function serverMetadata(kt: Keyturn): Promise<Record<string, unknow
     introspection_endpoint: iss + PATHS.introspect,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token'],
+    grant_types_supported: [...GRANT_TYPES],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: algs,
     token_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
@@ -52,6 +55,7 @@ export async function serverMetadata(kt: Keyturn): Promise<Record<string, unknow
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'azp', 'sid', 'email', 'email_verified', 'name'],
     prompt_values_supported: ['none', 'login'],
     authorization_response_iss_parameter_supported: true,
+    device_authorization_endpoint: iss + PATHS.deviceAuthorization,
   };
   return metadata;
 }

@@ -19,7 +19,10 @@ export type OAuthErrorCode =
   | 'insufficient_scope'
   | 'unsupported_token_type'
   | 'temporarily_unavailable'
-  | 'server_error';
+  | 'server_error'
+  | 'authorization_pending'
+  | 'slow_down'
+  | 'expired_token';
 
 /** How a client authenticated; `client_secret_basic` failures get a `WWW-Authenticate: Basic` challenge. */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
@@ -39,7 +42,8 @@ export type ServerErrorCode =
   | 'ERR_SECRET_TOO_SHORT'
   | 'ERR_KEY_ENVELOPE'
   | 'ERR_KEY_UNREADABLE'
-  | 'ERR_NO_SIGNING_KEY';
+  | 'ERR_NO_SIGNING_KEY'
+  | 'ERR_UNKNOWN_USER_CODE';
 
 /** The base of every domain error: a stable `code` to switch on, a message safe to show. */
 export abstract class KeyturnError extends Error {
@@ -61,6 +65,10 @@ const STATUS: Record<OAuthErrorCode, number> = {
   unsupported_token_type: 400,
   temporarily_unavailable: 503,
   server_error: 500,
+  // RFC 8628 3.5: the device's polling answers are token endpoint errors, 400 like the rest.
+  authorization_pending: 400,
+  slow_down: 400,
+  expired_token: 400,
 };
 
 /** An RFC 6749 error answer: `error`, `error_description` and the HTTP status to answer with. */
@@ -139,5 +147,13 @@ export class KeyError extends KeyturnError {
   ) {
     super(message);
     this.name = 'KeyError';
+  }
+}
+
+/** The /device page found no pending request for the code typed, or refuses after too many wrong codes (for the sign-in window). */
+export class DeviceRequestError extends KeyturnError {
+  constructor(readonly code: 'ERR_UNKNOWN_USER_CODE' | 'ERR_TOO_MANY_ATTEMPTS') {
+    super(code === 'ERR_UNKNOWN_USER_CODE' ? 'no pending device request has this code' : 'too many wrong device codes');
+    this.name = 'DeviceRequestError';
   }
 }

@@ -1,5 +1,6 @@
 /** Sign-in with email and password: the SSO session it starts, the answer to wrong credentials, slowing down and locking out. */
 import { describe, expect, it } from 'vitest';
+import { gate } from '../test-support/gate.js';
 import { MINUTE } from '../test-support/clock.js';
 import { ADDRESS, aPerson, PASSWORD, T0, useDomainContext } from '../test-support/domain.js';
 import { NPSSO_PATTERN, resolveSso } from './sso.js';
@@ -59,5 +60,32 @@ describe('signIn', () => {
     const started = performance.now();
     await expect(attempt(t.person.email, 'not the password')).rejects.toMatchObject(WRONG);
     expect(performance.now() - started).toBeGreaterThanOrEqual(245);
+  });
+});
+
+describe('signIn under address grouping and a full argon2 queue', () => {
+  const t = useDomainContext({ config: { loginLockAfter: 3, loginSlowAfter: 100, hashQueueLength: 1 } });
+  const attempt = (email: string, password: string, address: string) => signIn(t.kt, { email, password, address });
+
+  it('counts IPv6 addresses by their /64: new addresses of one network are locked together, another network is not', async () => {
+    for (let n = 1; n <= 3; n++) await expect(attempt(`guess${n}@example.com`, 'not the password', `2001:db8:1:2::${n}`)).rejects.toMatchObject(WRONG);
+    await expect(attempt(t.person.email, PASSWORD, '2001:db8:1:2:ffff::4')).rejects.toMatchObject(LOCKED);
+    expect((await attempt(t.person.email, PASSWORD, '2001:db8:1:3::1')).userId).toBe(t.person.user.id);
+  });
+
+  it('counts sign-ins without a known address in one shared bucket', async () => {
+    for (let n = 1; n <= 3; n++) await expect(signIn(t.kt, { email: `guess${n}@example.com`, password: 'x', address: undefined })).rejects.toMatchObject(WRONG);
+    await expect(signIn(t.kt, { email: t.person.email, password: PASSWORD, address: undefined })).rejects.toMatchObject(LOCKED);
+  });
+
+  it('answers temporarily_unavailable (503, Retry-After) when the argon2 queue is full, without counting the attempt', async () => {
+    const [running, waiting] = [gate(), gate()];
+    const busy = [t.kt.hashing.run(running.task), t.kt.hashing.run(waiting.task)];
+    await expect(attempt(t.person.email, 'not the password', ADDRESS)).rejects.toMatchObject({ name: 'OAuthError', error: 'temporarily_unavailable', status: 503, retryAfterSec: 1 });
+    expect(await t.kt.attempts.peek(`addr:${ADDRESS}`)).toBe(0);
+    running.open();
+    waiting.open();
+    await Promise.all(busy);
+    expect((await attempt(t.person.email, PASSWORD, ADDRESS)).userId).toBe(t.person.user.id);
   });
 });

@@ -1,14 +1,15 @@
 /**
  * Sign-in with email and password, ending in a new SSO session (the `npsso` cookie).
- * Attempts are counted per account and per address before the password is checked (a
- * success takes its hit back): past `loginSlowAfter` answers are slowed, past
- * `loginLockAfter` refused until the window passes.
+ * Attempts are counted per account and per address (IPv6 per network, see `addressKey`)
+ * before the password is checked (a success takes its hit back): past `loginSlowAfter`
+ * answers are slowed, past `loginLockAfter` refused until the window passes.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Keyturn } from './context.js';
 import { SignInError } from './errors.js';
 import { countAttempt } from './throttle.js';
+import { addressKey } from './lib/addressKey.js';
 import { randomToken, sha256Hex } from './lib/crypto.js';
 import { verifyAgainstDummy, verifySecret } from './passwords.js';
 import { normaliseEmail } from './users.js';
@@ -27,17 +28,24 @@ export function newNpsso(): string {
 
 export async function signIn(
   kt: Keyturn,
-  input: { email: string; password: string; address: string; userAgent?: string | null },
+  input: { email: string; password: string; address: string | undefined; userAgent?: string | null },
 ): Promise<SignInResult> {
   const { loginSlowAfter, loginLockAfter, loginWindowSec } = kt.config;
   const email = normaliseEmail(input.email);
-  const keys = [`acct:${sha256Hex(email)}`, `addr:${input.address}`];
+  const keys = [`acct:${sha256Hex(email)}`, `addr:${addressKey(input.address, kt.config.ipv6Prefix)}`];
   const attempts = await countAttempt(kt.attempts, keys, loginLockAfter, loginWindowSec * 1000);
   if (attempts === null) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
   const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;
-  const ok = user ? await verifySecret(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
+  let ok: boolean;
+  try {
+    ok = user ? await verifySecret(kt, user.passwordHash, input.password) : (await verifyAgainstDummy(kt, input.password), false);
+  } catch (err) {
+    // The password was never checked (the argon2 queue was full): not a failure to count.
+    await Promise.all(keys.map((key) => kt.attempts.undo(key)));
+    throw err;
+  }
   if (!ok || !user) {
     if (attempts >= loginSlowAfter) {
       // Slow down guessing: 250 ms, doubling, capped at 4 s.

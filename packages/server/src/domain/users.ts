@@ -21,7 +21,7 @@ export async function createUser(kt: Keyturn, input: { email: string; password: 
   const user: UserRecord = {
     id: randomUUID(),
     email,
-    passwordHash: await hashSecret(input.password),
+    passwordHash: await hashSecret(kt, input.password),
     name: input.name ?? null,
     createdAt: kt.now(),
   };

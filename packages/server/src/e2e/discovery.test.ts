@@ -15,6 +15,8 @@ const CONTRACT = {
   introspect: '/api/authz/v3/oauth/introspect',
   userinfo: '/api/authz/v3/oauth/userinfo',
   ssoCookie: '/api/v1/ssocookie',
+  deviceAuthorization: '/api/authz/v3/oauth/device_authorization',
+  device: '/device',
 };
 
 describe('server metadata and the contract paths', () => {
@@ -36,6 +38,8 @@ describe('server metadata and the contract paths', () => {
         revocation_endpoint: `${s.issuer}${CONTRACT.revoke}`,
         introspection_endpoint: `${s.issuer}${CONTRACT.introspect}`,
         userinfo_endpoint: `${s.issuer}${CONTRACT.userinfo}`,
+        device_authorization_endpoint: `${s.issuer}${CONTRACT.deviceAuthorization}`,
+        grant_types_supported: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
         revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
         introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
       });

@@ -8,7 +8,7 @@ import { removeClient } from '../domain/clients.js';
 import { aClient, basic } from '../test-support/clients.js';
 import { frozenClock } from '../test-support/clock.js';
 import { introspect, postForm, revoke, userinfo, verifyJwt } from '../test-support/endpoints.js';
-import { refresh, signInTokens } from '../test-support/oauth.js';
+import { refresh, signInTokens, type TokenBody } from '../test-support/oauth.js';
 import { aPerson } from '../test-support/people.js';
 import { useServer } from '../test-support/server.js';
 
@@ -21,31 +21,35 @@ describe('revocation (RFC 7009)', () => {
     npsso: await (await aPerson(s)).signIn(),
   }));
 
+  /** A new grant of `app`: its first tokens, and the access token of one refresh. */
+  async function refreshedOnce(): Promise<{ t: TokenBody; refreshedAccess: string }> {
+    const t = await signInTokens(f.s, f.npsso, f.app);
+    return { t, refreshedAccess: (await refresh(f.s, f.app, t.refresh_token)).body.access_token as string };
+  }
+
   it('ends the whole family when a refresh token is revoked: refresh, its access tokens, userinfo', async () => {
-    const { s, app, npsso } = f;
-    const t = await signInTokens(s, npsso, app);
-    const refreshed = await refresh(s, app, t.refresh_token);
+    const { s, app } = f;
+    const { t, refreshedAccess } = await refreshedOnce();
     const res = await revoke(s, app, t.refresh_token, { token_type_hint: 'refresh_token' });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     expect(await refresh(s, app, t.refresh_token)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
-    for (const at of [t.access_token, refreshed.body.access_token as string]) {
+    for (const at of [t.access_token, refreshedAccess]) {
       expect(await introspect(s, app, at)).toEqual({ active: false });
       expect((await userinfo(s, at)).status).toBe(401);
     }
   });
 
   it('revokes a single access token by its jti and leaves the rest of the family alive', async () => {
-    const { s, app, npsso } = f;
-    const t = await signInTokens(s, npsso, app);
-    const refreshed = await refresh(s, app, t.refresh_token);
+    const { s, app } = f;
+    const { t, refreshedAccess } = await refreshedOnce();
     const res = await revoke(s, app, t.access_token, { token_type_hint: 'access_token' });
     expect(res.status).toBe(200);
     expect(await introspect(s, app, t.access_token)).toEqual({ active: false });
     expect((await userinfo(s, t.access_token)).status).toBe(401);
     const jti = (await verifyJwt(s, t.access_token, 'at+jwt', clock.date())).jti!;
     expect(await s.kt.repo.isAccessTokenRevoked(jti)).toBe(true);
-    expect(await introspect(s, app, refreshed.body.access_token as string)).toMatchObject({ active: true });
+    expect(await introspect(s, app, refreshedAccess)).toMatchObject({ active: true });
     expect((await refresh(s, app, t.refresh_token)).status).toBe(200);
   });
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Browser } from '../test-support/browser.js';
 import { aClient } from '../test-support/clients.js';
-import { cookieValue, csrfFrom, FORM, raw, setCookies } from '../test-support/http.js';
+import { BROWSER_ACCEPT, cookieValue, csrfFrom, FORM, raw, setCookies } from '../test-support/http.js';
 import { codeFrom } from '../test-support/oauth.js';
 import { PATHS } from '../test-support/paths.js';
 import { aPerson, PASSWORD } from '../test-support/people.js';
@@ -75,7 +75,7 @@ describe('signing in on the form', () => {
   it('forbids framing of its pages (X-Frame-Options DENY, CSP frame-ancestors none)', async () => {
     const { s } = f;
     for (const path of ['/', '/signin', '/no-such-page', `${PATHS.authorize}?client_id=nobody`]) {
-      const res = await raw(`${s.url}${path}`);
+      const res = await raw(`${s.url}${path}`, { headers: { accept: BROWSER_ACCEPT } });
       expect(res.headers['content-type']).toMatch(/^text\/html/);
       expect(res.headers['x-frame-options']).toBe('DENY');
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");

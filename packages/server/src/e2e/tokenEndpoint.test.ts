@@ -24,7 +24,7 @@ describe('the token endpoint', () => {
 
   it('answers unsupported_grant_type for a grant it does not offer, and invalid_request without one', async () => {
     const { s, web } = f;
-    for (const grant_type of ['password', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:device_code']) {
+    for (const grant_type of ['password', 'client_credentials', 'implicit', 'urn:ietf:params:oauth:grant-type:jwt-bearer']) {
       const res = await tokenRequest(s, { grant_type, username: 'ada@example.com', password: 'x' }, web.auth);
       expect(res).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
     }

@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthError, KeyturnError, OAuthError, type ServerErrorCode } from '../domain/errors.js';
+import { ServiceUnavailableError } from '../storage/errors.js';
 import { errorPage } from './views/pages.js';
 
 /** The status of a domain error that reaches the handler (an `OAuthError` carries its own). */
@@ -24,7 +25,11 @@ const STATUS: Record<Exclude<ServerErrorCode, 'ERR_OAUTH'>, number> = {
   ERR_KEY_ENVELOPE: 500,
   ERR_KEY_UNREADABLE: 500,
   ERR_NO_SIGNING_KEY: 500,
+  ERR_UNKNOWN_USER_CODE: 400,
 };
+
+/** Retry-After of a 503 for a backing service (ERR_UNAVAILABLE): soon, as outages of Redis or the database are usually short. */
+const UNAVAILABLE_RETRY_AFTER_SEC = 5;
 
 export function wantsJson(request: FastifyRequest): boolean {
   const path = request.url.split('?')[0] ?? '';
@@ -42,6 +47,11 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
   if (error instanceof KeyturnError && error.code !== 'ERR_OAUTH') {
     const status = STATUS[error.code];
     if (status < 500) return sendError(request, reply, status, 'invalid_request', error.message);
+  }
+  if (error instanceof ServiceUnavailableError) {
+    request.log.warn({ service: error.service }, 'backing service unavailable');
+    reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SEC));
+    return sendError(request, reply, 503, 'temporarily_unavailable', 'the server cannot reach a service it needs; try again shortly');
   }
   const status = (error as FastifyError).statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

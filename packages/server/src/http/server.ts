@@ -19,6 +19,8 @@ import { registerIntrospectRoute } from './routes/introspect.js';
 import { registerUserInfoRoute } from './routes/userinfo.js';
 import { registerSignOutRoute } from './routes/signout.js';
 import { registerAccountRoutes } from './routes/account.js';
+import { registerDeviceAuthorizationRoute } from './routes/deviceAuthorization.js';
+import { registerDeviceRoutes } from './routes/device.js';
 
 export interface HttpOptions {
   /** Log requests (method, path without query, status); tokens and cookies are never logged. */
@@ -35,6 +37,7 @@ export type RouteModule = (app: FastifyInstance, kt: Keyturn) => void;
 
 /** Route modules, in one list so new endpoints are one line here. */
 export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes, registerRevokeRoute, registerIntrospectRoute, registerUserInfoRoute, registerSignOutRoute, registerAccountRoutes];
+routeModules.push(registerDeviceAuthorizationRoute, registerDeviceRoutes);
 
 export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -55,6 +58,9 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
   });
+  // Node keeps a socket's peer address once read: read it on accept, so that request.ip (and
+  // every per-address limit) still knows the client after it reset the connection mid-request.
+  app.server.on('connection', (socket: { remoteAddress?: string | undefined }) => void socket.remoteAddress);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 

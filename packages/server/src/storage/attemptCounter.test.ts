@@ -147,4 +147,18 @@ describe('the Redis AttemptCounter', () => {
       await sandbox.drop();
     }
   });
+
+  it('refuses to answer a count it could not make (an INCR error, a closed connection), never letting the attempt through as 0', async () => {
+    const sandbox = await openRedisSandbox();
+    const counter = await createRedisAttemptCounter(sandbox.url, sandbox.prefix);
+    try {
+      await sandbox.redis.set(`${sandbox.prefix}ada`, 'not-a-number');
+      await expect(counter.hit('ada', 60_000)).rejects.toMatchObject({ name: 'ServiceUnavailableError', code: 'ERR_UNAVAILABLE', service: 'redis' });
+      await expect(counter.peek('ada')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', service: 'redis' });
+      await counter.close();
+      await expect(counter.hit('bob', 60_000)).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', service: 'redis' });
+    } finally {
+      await sandbox.drop();
+    }
+  });
 });

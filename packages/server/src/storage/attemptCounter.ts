@@ -7,7 +7,8 @@
 export interface AttemptCounter {
   /**
    * Adds one failure under `key` and returns the count inside the current window. The window
-   * starts at the first hit and is not extended by later ones.
+   * starts at the first hit and is not extended by later ones. Throws `ServiceUnavailableError`
+   * when it cannot count: an attempt it did not count must not run.
    */
   hit(key: string, windowMs: number): Promise<number>;
   /** Current count without adding. */

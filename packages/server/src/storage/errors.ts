@@ -4,7 +4,7 @@
  */
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -30,5 +30,21 @@ export class CorruptRowError extends Error {
   constructor(table: string, column: string) {
     super(`stored ${table}.${column} has an unexpected value`);
     this.name = 'CorruptRowError';
+  }
+}
+
+/**
+ * A backing service did not answer or answered with an error, so the operation cannot be done
+ * safely now (e.g. an attempt counter that could not count: letting the attempt through would
+ * skip the limit). The HTTP layer answers 503 with Retry-After.
+ */
+export class ServiceUnavailableError extends Error {
+  readonly code = 'ERR_UNAVAILABLE' satisfies StorageErrorCode;
+  constructor(
+    readonly service: 'database' | 'redis',
+    options?: { cause?: unknown },
+  ) {
+    super(`the ${service} is unavailable`, options);
+    this.name = 'ServiceUnavailableError';
   }
 }

@@ -35,6 +35,8 @@ export interface ClientRecord {
   /** Idle refresh token lifetime; `null` = none. */
   refreshIdleTtlSec: number | null;
   createdAt: EpochMs;
+  /** Grant types the token endpoint accepts from this client (full names, RFC 8628's URN included). */
+  grantTypes: GrantType[];
 }
 
 export interface SsoSessionRecord {
@@ -133,4 +135,45 @@ export interface RefreshTokenGrant {
   grant: GrantRecord;
   /** `null` when the grant's user is gone. */
   user: UserRecord | null;
+}
+
+/** The grant types a client can be allowed, by their full names (RFC 6749, RFC 8628). */
+export type GrantType = 'authorization_code' | 'refresh_token' | 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Where a device authorization request (RFC 8628) stands: waiting for the person, decided, or turned into tokens. */
+export type DeviceCodeStatus = 'pending' | 'approved' | 'denied' | 'consumed';
+
+/**
+ * A device authorization request (RFC 8628): the device polls with `device_code`, the person
+ * types `user_code` on the `/device` page. Both are stored only as SHA-256 hashes.
+ */
+export interface DeviceCodeRecord {
+  /** SHA-256 hex of the device code. */
+  deviceCodeHash: string;
+  /** SHA-256 hex of the normalised user code (8 letters, upper case, no dash); unique. */
+  userCodeHash: string;
+  clientId: string;
+  /** Space-separated scope the device asked for. */
+  scope: string;
+  status: DeviceCodeStatus;
+  /** The polling interval the device must keep; grows by 5 s with each `slow_down`. */
+  intervalSec: number;
+  lastPolledAt: EpochMs | null;
+  /** Who approved or denied, from which SSO session, and when they had signed in: set by the decision. */
+  userId: string | null;
+  ssoSessionId: string | null;
+  authTime: EpochMs | null;
+  decidedAt: EpochMs | null;
+  createdAt: EpochMs;
+  expiresAt: EpochMs;
+  /** User-Agent of the device's request, for the account page. */
+  userAgent: string | null;
+}
+
+/** The person's decision on a device request, as `decideDeviceCode` stores it. */
+export interface DeviceDecision {
+  status: 'approved' | 'denied';
+  userId: string;
+  ssoSessionId: string;
+  authTime: EpochMs;
 }

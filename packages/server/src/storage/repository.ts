@@ -8,6 +8,8 @@ import type {
   AuthCodeRecord,
   ClientRecord,
   ConsumedCode,
+  DeviceCodeRecord,
+  DeviceDecision,
   EpochMs,
   GrantRecord,
   RefreshTokenGrant,
@@ -57,7 +59,11 @@ export interface Repository {
   consumeAuthCode(codeHash: string, at: EpochMs): Promise<ConsumedCode | null>;
 
   // Grants and refresh tokens
-  /** Inserts the grant, its first refresh token (if any), and links the code to it, in one transaction. */
+  /**
+   * Inserts the grant, its first refresh token (if any), and links the code to it, in one transaction.
+   * Throws `NotFoundError` (and inserts nothing) when `codeHash` names no stored code: it was
+   * deleted by `deleteOutstandingAuthCodesForUser` while being exchanged.
+   */
   createGrant(grant: GrantRecord, firstRefreshToken: RefreshTokenRecord | null, codeHash: string | null): Promise<void>;
   getGrant(id: string): Promise<GrantRecord | null>;
   /** Grants of a user not revoked and not expired at `now`, newest first. */
@@ -100,6 +106,35 @@ export interface Repository {
    * tokens), revoked access tokens past expiry. Returns how many rows went.
    */
   deleteExpired(now: EpochMs, batchSize: number): Promise<number>;
+
+  // Ending sessions (issue 9: codes do not outlive the sign-in that issued them)
+  findSsoSessionById(id: string): Promise<SsoSessionRecord | null>;
+  /**
+   * Deletes, in one statement, every authorization code of a user that has not become a grant
+   * (unexchanged, or being exchanged right now: `createGrant` with it then fails). Returns how many.
+   */
+  deleteOutstandingAuthCodesForUser(userId: string): Promise<number>;
+  // Device authorization requests (RFC 8628); `deleteExpired` also deletes them past expiry.
+  /** Throws `DuplicateError` when the user code hash is taken (the caller draws another code). */
+  createDeviceCode(code: DeviceCodeRecord): Promise<void>;
+  findDeviceCode(deviceCodeHash: string): Promise<DeviceCodeRecord | null>;
+  /** The request with this user code that is still pending and not expired at `now`, or null. */
+  findPendingDeviceCode(userCodeHash: string, now: EpochMs): Promise<DeviceCodeRecord | null>;
+  /**
+   * Records the person's decision, atomically: only a request still pending and not expired at
+   * `at` changes. Of concurrent decisions exactly one gets true.
+   */
+  decideDeviceCode(deviceCodeHash: string, decision: DeviceDecision, at: EpochMs): Promise<boolean>;
+  /**
+   * Compare-and-set of the poll bookkeeping: sets `lastPolledAt = at` and `intervalSec` only if
+   * `lastPolledAt` is still `previousPolledAt`. False when a concurrent poll got there first.
+   */
+  recordDevicePoll(deviceCodeHash: string, previousPolledAt: EpochMs | null, at: EpochMs, intervalSec: number): Promise<boolean>;
+  /**
+   * Turns an approved request into `consumed`, atomically, and returns it; of any number of
+   * concurrent callers exactly one gets the record, the others (and any later caller) null.
+   */
+  consumeDeviceCode(deviceCodeHash: string, at: EpochMs): Promise<DeviceCodeRecord | null>;
 
   /** Applies pending migrations. Idempotent; safe when several processes start at once. */
   migrate(): Promise<void>;

@@ -15,6 +15,15 @@ export interface BrowserOptions {
   userAgent?: string;
 }
 
+/**
+ * A browser of its own: a cookie jar, a source address and a User-Agent.
+ *
+ * @example
+ * ```ts
+ * const browser = await Browser.signedIn(s, ada, { from: '127.0.4.2', userAgent: UA.chromeMac });
+ * const account = await browser.get('/account');
+ * ```
+ */
 export class Browser {
   readonly jar = new Map<string, string>();
   readonly base: string;

@@ -11,6 +11,9 @@ import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/** The two viewports pages are checked at: a phone 390 px wide, and a desktop. */
+export const VIEWPORTS = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } } as const;
+
 /** Browser tests are skipped only when Chromium is missing outside CI; in CI they must run. */
 export const browserAvailable = existsSync(CHROMIUM) || Boolean(process.env.CI);
 
@@ -19,6 +22,7 @@ export interface TestBrowser {
   close(): Promise<void>;
 }
 
+/** Starts Chromium with a fresh profile; `close()` it afterwards (the profile folder goes with it). */
 export async function launchBrowser(options: { viewport?: { width: number; height: number } } = {}): Promise<TestBrowser> {
   const profile = mkdtempSync(path.join(tmpdir(), 'keyturn-chromium-'));
   try {

@@ -29,6 +29,7 @@ export function keyturn(args: string[], opts: { stdin?: string; env?: NodeJS.Pro
   });
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a server the test spawns). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();

@@ -43,6 +43,8 @@ export interface ClientOptions {
   redirectUri?: string;
   refreshTtlSec?: number;
   refreshIdleTtlSec?: number;
+  /** Grant type names (`device_code` for device sign-in); the server's default when left out. */
+  grantTypes?: string[];
 }
 
 let made = 0;
@@ -91,6 +93,7 @@ export async function aClient(on: TestServer | readonly TestServer[], options: C
         name: options.name,
         refreshTtlSec: options.refreshTtlSec,
         refreshIdleTtlSec: options.refreshIdleTtlSec,
+        grantTypes: options.grantTypes,
       }),
     ),
   );

@@ -152,6 +152,8 @@ export interface ClientOptions {
   redirectUris?: string[];
   refreshTtlSec?: number | null;
   refreshIdleTtlSec?: number | null;
+  /** Grant type names (`device_code` for device sign-in); the server's default when left out. */
+  grantTypes?: string[];
 }
 
 export interface TestClient {
@@ -176,6 +178,7 @@ export async function aClient(kt: Keyturn, options: ClientOptions = {}): Promise
     refreshPolicy: options.policy,
     refreshTtlSec: options.refreshTtlSec ?? null,
     refreshIdleTtlSec: options.refreshIdleTtlSec ?? null,
+    grantTypes: options.grantTypes,
   });
   return { client: added.client, secret: secret ?? null };
 }
@@ -199,6 +202,8 @@ export interface IssuedCode {
   /** The redirect URI the authorization request named, or undefined when it left it out. */
   redirectUri: string | undefined;
   sso: LiveSso;
+  /** The npsso of the sign-in that issued the code. */
+  npsso: string;
 }
 
 /** Signs `person` in and issues an authorization code to `client`, as the authorization endpoint does. */
@@ -218,7 +223,7 @@ export async function aCode(kt: Keyturn, client: ClientRecord, person: Person, o
     ...(verifier ? { code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' } : {}),
   };
   const { code } = await issueCode(kt, await validateClientAndRedirect(kt, params), params, sso);
-  return { code, verifier, redirectUri, sso };
+  return { code, verifier, redirectUri, sso, npsso: signedIn.npsso };
 }
 
 export interface TestGrant {

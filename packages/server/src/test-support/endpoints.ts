@@ -5,7 +5,7 @@
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet, type JWTPayload } from 'jose';
 import { expect } from 'vitest';
 import type { TestClient } from './clients.js';
-import { endpoint, PATHS, urlOf, type Endpoint, type Target } from './paths.js';
+import { endpoint, type Endpoint, type Target } from './paths.js';
 import type { TestServer } from './server.js';
 
 /** A raw answer as text (the endpoints below answer JSON, or nothing, or an error). */
@@ -16,16 +16,15 @@ export interface FormAnswer {
 }
 
 /**
- * POSTs a form to an endpoint (by name in `PATHS`, or a path), with a Basic header when given.
+ * POSTs a form to an endpoint (by its name in `PATHS`), with a Basic header when given.
  *
  * @example
  * ```ts
  * const res = await postForm(s, 'introspect', { token }, basic('app', 'wrong-secret'));
  * ```
  */
-export async function postForm(target: Target, path: Endpoint | `/${string}`, form: Record<string, string>, authorization?: string): Promise<FormAnswer> {
-  const url = path.startsWith('/') ? urlOf(target) + path : endpoint(target, path as Endpoint);
-  const res = await fetch(url, {
+export async function postForm(target: Target, name: Endpoint, form: Record<string, string>, authorization?: string): Promise<FormAnswer> {
+  const res = await fetch(endpoint(target, name), {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(authorization ? { authorization } : {}) },
     body: new URLSearchParams(form).toString(),
@@ -67,6 +66,6 @@ export async function verifyJwt(s: TestServer, token: string, typ: 'JWT' | 'at+j
 
 /** GET /api/v1/ssocookie with this npsso (no cookie for `null`): the status and the JSON body. */
 export async function ssoCookie(target: Target, npsso: string | null): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(urlOf(target) + PATHS.ssoCookie, { headers: npsso === null ? {} : { cookie: `npsso=${npsso}` } });
+  const res = await fetch(endpoint(target, 'ssoCookie'), { headers: npsso === null ? {} : { cookie: `npsso=${npsso}` } });
   return { status: res.status, body: await res.json() };
 }

@@ -24,8 +24,8 @@ export interface Person {
   email: string;
   password: string;
   name: string | null;
-  /** Signs in through the form of `on` (default: the server the person was made on); returns the npsso. */
-  signIn(on?: TestServer): Promise<string>;
+  /** Signs in through the form (of the first server the person was made on); returns the npsso. */
+  signIn(): Promise<string>;
 }
 
 export interface PersonOptions {
@@ -55,6 +55,6 @@ export async function aPerson(on: TestServer | readonly TestServer[], options: P
     email,
     password,
     name: options.name ?? null,
-    signIn: (server = servers[0]!) => server.signIn(email, password),
+    signIn: () => servers[0]!.signIn(email, password),
   };
 }

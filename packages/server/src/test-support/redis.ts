@@ -22,6 +22,7 @@ export interface RedisSandbox {
   drop(): Promise<void>;
 }
 
+/** Connects to the test Redis under a fresh key prefix; `drop()` it afterwards. */
 export async function openRedisSandbox(): Promise<RedisSandbox> {
   const prefix = `keyturn-test-${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });

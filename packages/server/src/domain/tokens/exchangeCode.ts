@@ -1,10 +1,11 @@
 /** `grant_type=authorization_code`: a single-use code, with PKCE, becomes a grant and its tokens. */
-import type { AuthCodeRecord, ClientRecord, GrantRecord, RefreshTokenRecord } from '../../storage/records.js';
+import type { AuthCodeRecord, ClientRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
-import { randomToken, safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
-import { mintTokens } from './mint.js';
-import { tokenResponse, type TokenResponse } from './response.js';
+import { isSsoSessionLive } from '../sso.js';
+import { safeEqual, sha256Base64Url, sha256Hex } from '../lib/crypto.js';
+import type { TokenResponse } from './response.js';
+import { startGrant } from './startGrant.js';
 
 export interface CodeExchange {
   code?: string | undefined;
@@ -32,6 +33,8 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     throw new OAuthError('invalid_grant', 'the authorization code was already used');
   }
   if (code.expiresAt <= now) throw new OAuthError('invalid_grant', 'the authorization code has expired');
+  // A code is worth no more than the sign-in that issued it (see ../sso.ts).
+  if (!(await isSsoSessionLive(kt, code.ssoSessionId))) throw new OAuthError('invalid_grant', 'the sign-in that issued the authorization code has ended');
   if (code.redirectUriGiven && input.redirectUri === undefined) {
     throw new OAuthError('invalid_grant', 'redirect_uri is required: the authorization request had one (RFC 6749 4.1.3)');
   }
@@ -51,53 +54,20 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
   const user = await kt.repo.findUserById(code.userId);
   if (!user) throw new OAuthError('invalid_grant', 'the account no longer exists');
 
-  const refreshLifetime = (client.refreshTtlSec ?? kt.config.refreshTokenTtlSec) * 1000;
-  const grant: GrantRecord = {
+  return startGrant(kt, {
     id: grantIdForCode(codeHash),
-    clientId: client.id,
-    userId: user.id,
+    client,
+    user,
     ssoSessionId: code.ssoSessionId,
     scope: code.scope,
     authTime: code.authTime,
-    createdAt: now,
-    expiresAt: now + (code.offline ? refreshLifetime : kt.config.accessTokenTtlSec * 1000),
-    lastUsedAt: now,
-    revokedAt: null,
-    revokedReason: null,
-    userAgent: input.userAgent?.slice(0, 256) ?? null,
-  };
-  let refresh: { token: string; expiresAt: number } | null = null;
-  let refreshRecord: RefreshTokenRecord | null = null;
-  if (code.offline) {
-    refresh = { token: randomToken(32), expiresAt: grant.expiresAt };
-    refreshRecord = {
-      tokenHash: sha256Hex(refresh.token),
-      grantId: grant.id,
-      parentHash: null,
-      createdAt: now,
-      expiresAt: grant.expiresAt,
-      spentAt: null,
-      successorHash: null,
-    };
-  }
-  try {
-    await kt.repo.createGrant(grant, refreshRecord, codeHash);
-  } catch (err) {
-    // A replay got there first and left a revoked grant under this id.
-    if (await kt.repo.getGrant(grant.id)) throw new OAuthError('invalid_grant', 'the authorization code was already used');
-    throw err;
-  }
-
-  const scopes = code.scope.split(' ');
-  const minted = await mintTokens(kt, {
-    grant,
-    user,
-    clientId: client.id,
-    scope: code.scope,
-    withIdToken: scopes.includes('openid') || input.tokenFormat === 'jwt',
+    offline: code.offline,
+    userAgent: input.userAgent,
     nonce: code.nonce,
+    tokenFormat: input.tokenFormat,
+    codeHash,
+    alreadyUsed: 'the authorization code was already used',
   });
-  return tokenResponse(minted, code.scope, refresh, now);
 }
 
 /**

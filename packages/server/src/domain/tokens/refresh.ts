@@ -41,11 +41,14 @@ export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: Re
     scope = formatScope(requested);
   }
 
+  // Whatever can fail comes before the spend, so that a failure (a database or key store going
+  // away) leaves the token unspent, and only losing the answer itself needs the retry window.
+  await kt.repo.touchGrant(grant.id, now);
+  await kt.keys.activeKey();
   let outToken = token;
   if (client.refreshPolicy === 'rotate' || found.token.spentAt !== null) {
     outToken = await rotateRefreshToken(kt, grant, found.token, token, now);
   }
-  await kt.repo.touchGrant(grant.id, now);
 
   const minted = await mintTokens(kt, {
     grant,

@@ -3,6 +3,7 @@ import type { AccountSession } from '../../domain/account.js';
 import type { SsoSessionRecord } from '../../storage/records.js';
 import { deviceHint, exactTime, relativeTime } from './format.js';
 import { html, layout, type SafeHtml } from './html.js';
+import { signInAgainBy } from './signInAgainBy.js';
 
 /** What the page says after an action (post/redirect/get, carried by a short-lived cookie). */
 export type AccountNotice =
@@ -119,6 +120,7 @@ function sessionRow(session: AccountSession, s: AccountPageInput): SafeHtml {
         ['Expires', when(g.expiresAt, s.now)],
       ])}
       <p class="scope">Access: ${g.scope.split(' ').map((sc) => html`<code>${sc}</code> `)}</p>
+      ${signInAgainBy(g.expiresAt, s.now)}
     </div>
     <form method="post" action="/account/sessions/${encodeURIComponent(g.id)}/revoke" class="session-action">
       <input type="hidden" name="csrf" value="${s.csrfToken}">

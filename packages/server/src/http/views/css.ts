@@ -78,4 +78,27 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#eef1f
 .confirm-body{padding:14px;border:1px solid #fecdca;border-radius:8px;background:var(--bad-bg)}
 .confirm-body p{margin:0 0 12px}
 @media (max-width:640px){.page-head h1{font-size:22px}.session{flex-wrap:wrap;gap:12px}.session-main{flex-basis:calc(100% - 56px)}.session-action{width:100%}.session-action .btn{width:100%;padding:10px}.meta{grid-template-columns:1fr 1fr}}
+/* Account page: when an app must be signed in again */
+.renew{margin:10px 0 0;font-size:14px;color:var(--muted)}
+.renew strong{color:var(--ink)}
+.renew.soon,.renew.soon strong{color:var(--bad)}
+/* Device sign-in (/device) */
+.device h1{overflow-wrap:anywhere}
+.small{font-size:14px}
+.signed-in-as{margin:22px 0 0;padding-top:16px;border-top:1px solid var(--line)}
+input.code-input{font:600 22px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.12em;text-transform:uppercase;text-align:center}
+input.code-input::placeholder{color:#aab3c0;letter-spacing:.12em}
+.user-code{display:flex;align-items:center;justify-content:space-between;gap:12px;margin:0;padding:12px 16px;border:1px dashed #b8c2d3;border-radius:8px;background:#f8fafc}
+.user-code strong{font:700 24px/1.2 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.12em}
+.asks{margin:20px 0 0}
+.asks-title{margin:0;overflow-wrap:anywhere}
+.scopes{list-style:none;margin:10px 0 0;padding:0}
+.scopes li{display:flex;flex-wrap:wrap;justify-content:space-between;gap:4px 12px;align-items:baseline;padding:8px 0;border-top:1px solid var(--line);font-size:15px}
+.scopes li:first-child{border-top:0}
+.scopes span+code{margin-left:auto}
+.keeps{margin:12px 0 0;font-size:14px}
+.choices{display:flex;gap:12px;margin-top:24px}
+.choices .btn{flex:1;border:1px solid var(--brand)}
+.choices .btn.secondary{border-color:#cfd6e1}
+@media (max-width:640px){.choices{flex-direction:column}.user-code strong{font-size:22px}}
 `;

@@ -1,7 +1,7 @@
 /** Conformance of the `Repository` authorization code methods (`auth_codes`), run against SQLite and the real PostgreSQL. */
 import { describe, expect, it } from 'vitest';
 import { forEachBackend } from '../../test-support/databases.js';
-import { T0, hash, session, code, seed } from '../test-support/records.js';
+import { T0, hash, code, grant, seed, user } from '../test-support/records.js';
 
 forEachBackend('Repository', (ctx) => {
   describe('authorization codes', () => {
@@ -41,6 +41,24 @@ forEachBackend('Repository', (ctx) => {
       const consumedAt = winners[0]?.code.consumedAt;
       expect(typeof consumedAt).toBe('number');
       for (const r of results) expect(r?.code.consumedAt).toBe(consumedAt);
+    });
+
+    it("deletes a user's codes that became no grant, in flight ones too, and leaves linked and other users' codes", async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createUser(user({ id: 'u2', email: 'bob@example.com' }));
+      await ctx.repo.createAuthCode(code({ codeHash: hash('fresh') }));
+      await ctx.repo.createAuthCode(code({ codeHash: hash('in-flight') }));
+      await ctx.repo.consumeAuthCode(hash('in-flight'), T0 + 1);
+      await ctx.repo.createAuthCode(code({ codeHash: hash('exchanged') }));
+      await ctx.repo.consumeAuthCode(hash('exchanged'), T0 + 1);
+      await ctx.repo.createGrant(grant(), null, hash('exchanged'));
+      await ctx.repo.createAuthCode(code({ codeHash: hash('bobs'), userId: 'u2', ssoSessionId: null }));
+      expect(await ctx.repo.deleteOutstandingAuthCodesForUser('u1')).toBe(2);
+      expect(await ctx.repo.consumeAuthCode(hash('fresh'), T0 + 2)).toBeNull();
+      expect(await ctx.repo.consumeAuthCode(hash('in-flight'), T0 + 2)).toBeNull();
+      expect((await ctx.repo.consumeAuthCode(hash('exchanged'), T0 + 2))?.code.grantId).toBe('g1');
+      expect((await ctx.repo.consumeAuthCode(hash('bobs'), T0 + 2))?.firstUse).toBe(true);
+      expect(await ctx.repo.deleteOutstandingAuthCodesForUser('u1')).toBe(0);
     });
   });
 });

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { Repository } from '../repository.js';
 import { authCodesStore } from './authCodes.js';
 import { clientsStore } from './clients.js';
+import { deviceCodesStore } from './deviceCodes.js';
 import { grantsStore } from './grants.js';
 import { housekeepingStore } from './housekeeping.js';
 import { migrateToLatest } from './migrations.js';
@@ -53,6 +54,7 @@ export function createKyselyRepository(
     ...revokedAccessTokensStore(db),
     ...signingKeysStore(db, kind),
     ...housekeepingStore(db),
+    ...deviceCodesStore(db),
     migrate: () => migrateToLatest(db),
     /** Idempotent: a second call waits for the first. */
     close() {

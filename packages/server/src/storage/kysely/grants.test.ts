@@ -15,6 +15,16 @@ forEachBackend('Repository', (ctx) => {
       expect((await ctx.repo.consumeAuthCode(hash('code1'), T0 + 2))?.code.grantId).toBe('g1');
     });
 
+    it('stores no grant and no refresh token when the code to link was deleted meanwhile', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createAuthCode(code());
+      await ctx.repo.consumeAuthCode(hash('code1'), T0 + 1);
+      await ctx.repo.deleteOutstandingAuthCodesForUser('u1');
+      await expect(ctx.repo.createGrant(grant(), refreshToken(), hash('code1'))).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+      expect(await ctx.repo.getGrant('g1')).toBeNull();
+      expect(await ctx.repo.findRefreshToken(hash('rt1'))).toBeNull();
+    });
+
     it('creates a grant without refresh token or code', async () => {
       await seed(ctx.repo);
       await ctx.repo.createGrant(grant({ ssoSessionId: null, userAgent: null }), null, null);

@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { EpochMs } from '../records.js';
 import type { Repository } from '../repository.js';
+import { NotFoundError } from '../errors.js';
 import { findRefreshTokenGrant } from './findRefreshTokenGrant.js';
 import { affectedRows } from './lib/affectedRows.js';
 import { listActiveOfUser } from './lib/listActiveOfUser.js';
@@ -40,7 +41,9 @@ export function grantsStore(db: Kysely<Database>): GrantsStore {
           await trx.insertInto('refresh_tokens').values(refreshTokenToRow(firstRefreshToken)).execute();
         }
         if (codeHash !== null) {
-          await trx.updateTable('auth_codes').set({ grant_id: grant.id }).where('code_hash', '=', codeHash).execute();
+          // The code may have been deleted meanwhile (its person's sessions ended): then no grant.
+          const linked = await trx.updateTable('auth_codes').set({ grant_id: grant.id }).where('code_hash', '=', codeHash).executeTakeFirst();
+          if (affectedRows(linked.numUpdatedRows) !== 1) throw new NotFoundError('authorization code');
         }
       });
     },

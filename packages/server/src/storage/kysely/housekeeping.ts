@@ -23,6 +23,7 @@ export function housekeepingStore(db: Kysely<Database>): HousekeepingStore {
       }
       let total = 0;
       total += await deleteBatch(db, 'auth_codes', 'code_hash', db.selectFrom('auth_codes').select('code_hash').where('expires_at', '<', now), batchSize);
+      total += await deleteBatch(db, 'device_codes', 'device_code_hash', db.selectFrom('device_codes').select('device_code_hash').where('expires_at', '<', now), batchSize);
       // A grant goes only once its refresh tokens are gone, so both deletions stay bounded
       // even for a rotated family with more tokens than one batch. In this order, one call
       // can take an expired grant's last tokens and then the grant.

@@ -62,6 +62,8 @@ describe.each(testBackends())('upgrading a %s database made before 0002_redirect
       const consumed = await repo.consumeAuthCode('c'.repeat(64), Date.now());
       expect(consumed?.firstUse).toBe(true);
       expect(consumed?.code).toMatchObject({ clientId: 'app', redirectUri: 'com.example.app://redirect', redirectUriGiven: true, offline: true });
+      // 0005: a client from before grant types keeps exactly the grants it could use.
+      expect((await repo.getClient('app'))?.grantTypes).toEqual(['authorization_code', 'refresh_token']);
     } finally {
       await repo.close();
     }

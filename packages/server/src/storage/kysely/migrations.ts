@@ -4,6 +4,7 @@
  * PostgreSQL: text ids, `bigint` epoch-ms times, integer 0/1 booleans, JSON text arrays.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { deviceGrantMigration } from './deviceGrantMigration.js';
 
 // Migrations must not depend on today's `Database` type: they describe the schema as it was.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -161,6 +162,7 @@ const redirectUriGiven: Migration = {
 export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial': initial,
   '0002_redirect_uri_given': redirectUriGiven,
+  '0005_device_grant': deviceGrantMigration,
 });
 
 /**

@@ -8,6 +8,7 @@ import type {
   AuthCodeRecord,
   ClientRecord,
   GrantRecord,
+  GrantType,
   RefreshTokenRecord,
   SigningKeyRecord,
   SsoSessionRecord,
@@ -25,13 +26,13 @@ import type {
 
 // PostgreSQL int8 arrives as a number through the pool's type parser; this guards against
 // a driver configured otherwise (a string or bigint would silently break comparisons).
-function num(value: unknown, table: string, column: string): number {
+export function num(value: unknown, table: string, column: string): number {
   if (typeof value === 'number') return value;
   if (typeof value === 'bigint' || (typeof value === 'string' && /^-?\d+$/.test(value))) return Number(value);
   throw new CorruptRowError(table, column);
 }
 
-function numOrNull(value: unknown, table: string, column: string): number | null {
+export function numOrNull(value: unknown, table: string, column: string): number | null {
   return value === null || value === undefined ? null : num(value, table, column);
 }
 
@@ -73,6 +74,7 @@ export function clientToRow(c: ClientRecord): ClientsTable {
     refresh_ttl_sec: c.refreshTtlSec,
     refresh_idle_ttl_sec: c.refreshIdleTtlSec,
     created_at: c.createdAt,
+    grant_types: JSON.stringify(c.grantTypes),
   };
 }
 
@@ -90,7 +92,15 @@ export function rowToClient(r: ClientsTable): ClientRecord {
     refreshTtlSec: numOrNull(r.refresh_ttl_sec, 'clients', 'refresh_ttl_sec'),
     refreshIdleTtlSec: numOrNull(r.refresh_idle_ttl_sec, 'clients', 'refresh_idle_ttl_sec'),
     createdAt: num(r.created_at, 'clients', 'created_at'),
+    grantTypes: grantTypes(stringArray(r.grant_types, 'clients', 'grant_types')),
   };
+}
+
+const GRANT_TYPES: readonly string[] = ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'] satisfies GrantType[];
+
+function grantTypes(values: string[]): GrantType[] {
+  if (!values.every((v) => GRANT_TYPES.includes(v))) throw new CorruptRowError('clients', 'grant_types');
+  return values as GrantType[];
 }
 
 export function ssoSessionToRow(s: SsoSessionRecord): SsoSessionsTable {

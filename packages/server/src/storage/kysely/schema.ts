@@ -13,7 +13,7 @@ export interface UsersTable {
   created_at: number;
 }
 
-/** A row of `clients`. `redirect_uris` and `scopes` are JSON arrays of strings. */
+/** A row of `clients`. `redirect_uris`, `scopes` and `grant_types` are JSON arrays of strings. */
 export interface ClientsTable {
   id: string;
   name: string | null;
@@ -24,6 +24,7 @@ export interface ClientsTable {
   refresh_ttl_sec: number | null;
   refresh_idle_ttl_sec: number | null;
   created_at: number;
+  grant_types: string;
 }
 
 /** A row of `sso_sessions`. */
@@ -121,4 +122,23 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   signing_keys: SigningKeysTable;
+  device_codes: DeviceCodesTable;
+}
+
+/** A row of `device_codes` (RFC 8628 device authorization requests). */
+export interface DeviceCodesTable {
+  device_code_hash: string;
+  user_code_hash: string;
+  client_id: string;
+  scope: string;
+  status: string;
+  interval_sec: number;
+  last_polled_at: number | null;
+  user_id: string | null;
+  sso_session_id: string | null;
+  auth_time: number | null;
+  decided_at: number | null;
+  created_at: number;
+  expires_at: number;
+  user_agent: string | null;
 }

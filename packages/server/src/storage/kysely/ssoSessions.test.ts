@@ -13,6 +13,13 @@ forEachBackend('Repository', (ctx) => {
       expect(await ctx.repo.findSsoSessionByHash(hash('other'))).toBeNull();
     });
 
+    it('finds a session by its id with every field intact, and null for an unknown id', async () => {
+      await ctx.repo.createUser(user());
+      await ctx.repo.createSsoSession(session({ revokedAt: T0 + 1 }));
+      expect(await ctx.repo.findSsoSessionById('s1')).toEqual(session({ revokedAt: T0 + 1 }));
+      expect(await ctx.repo.findSsoSessionById('s2')).toBeNull();
+    });
+
     it('revokes a session once and keeps the first revocation time', async () => {
       await ctx.repo.createUser(user());
       await ctx.repo.createSsoSession(session());

@@ -8,7 +8,7 @@ import type { Database } from './schema.js';
 
 export type SsoSessionsStore = Pick<
   Repository,
-  'createSsoSession' | 'findSsoSessionByHash' | 'revokeSsoSession' | 'listActiveSsoSessionsForUser' | 'revokeSsoSessionsForUser'
+  'createSsoSession' | 'findSsoSessionByHash' | 'findSsoSessionById' | 'revokeSsoSession' | 'listActiveSsoSessionsForUser' | 'revokeSsoSessionsForUser'
 >;
 
 /**
@@ -27,6 +27,11 @@ export function ssoSessionsStore(db: Kysely<Database>): SsoSessionsStore {
 
     async findSsoSessionByHash(tokenHash) {
       const row = await db.selectFrom('sso_sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+      return row === undefined ? null : rowToSsoSession(row);
+    },
+
+    async findSsoSessionById(id) {
+      const row = await db.selectFrom('sso_sessions').selectAll().where('id', '=', id).executeTakeFirst();
       return row === undefined ? null : rowToSsoSession(row);
     },
 

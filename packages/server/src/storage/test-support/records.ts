@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type {
   AuthCodeRecord,
   ClientRecord,
+  DeviceCodeRecord,
   GrantRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -46,6 +47,7 @@ export function client(over: Partial<ClientRecord> = {}): ClientRecord {
     refreshTtlSec: 5_184_000,
     refreshIdleTtlSec: 1_209_600,
     createdAt: T0,
+    grantTypes: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
     ...over,
   };
 }
@@ -131,6 +133,27 @@ export function signingKey(over: Partial<SigningKeyRecord> = {}): SigningKeyReco
     createdAt: T0,
     status: 'retired',
     retiredAt: null,
+    ...over,
+  };
+}
+
+/** A pending device request `dc1` of `app`, user code `dev-user1`, polled never, expiring 10 minutes after `T0`. */
+export function deviceCode(over: Partial<DeviceCodeRecord> = {}): DeviceCodeRecord {
+  return {
+    deviceCodeHash: hash('dc1'),
+    userCodeHash: hash('dev-user1'),
+    clientId: 'app',
+    scope: 'openid psn:mobile.v2.core',
+    status: 'pending',
+    intervalSec: 5,
+    lastPolledAt: null,
+    userId: null,
+    ssoSessionId: null,
+    authTime: null,
+    decidedAt: null,
+    createdAt: T0,
+    expiresAt: T0 + 600_000,
+    userAgent: 'keyturn-cli/0.1 (test)',
     ...over,
   };
 }

@@ -1,6 +1,6 @@
 /** The account page's formatting: relative and exact times, and device names from User-Agent headers. */
 import { describe, expect, it } from 'vitest';
-import { deviceHint, exactTime, relativeTime } from '../http/views/format.js';
+import { deviceHint, exactTime, relativeTime } from './format.js';
 
 const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const MIN = 60_000;
