@@ -10,9 +10,11 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openCliVault } from '@keyturn/client';
-import { browserAvailable, launchBrowser, watchPage, type TestBrowser } from '../test-support/chromium.js';
+import { browserAvailable, launchBrowser, VIEWPORTS, watchPage, type TestBrowser } from '../test-support/chromium.js';
 import { ENV, keyturn } from '../test-support/cli.js';
+import { aClient } from '../test-support/clients.js';
 import { startKeyturn, type RunningKeyturn } from '../test-support/cliChild.js';
+import { DEVICE_GRANTS } from '../test-support/device.js';
 import { userinfo } from '../test-support/endpoints.js';
 import { aPerson } from '../test-support/people.js';
 import { useServer } from '../test-support/server.js';
@@ -23,8 +25,7 @@ const BUILT = new URL('../../dist/cli/main.js', import.meta.url);
 describe.skipIf(!browserAvailable)('keyturn login --device with the real server and Chromium', () => {
   const f = useServer({}, async (s) => {
     // A public client allowed the device grant (as `keyturn client add --public --grant-types …,device_code`).
-    const shelfBot = { id: CLIENT_ID, name: 'Shelf Bot', public: true, redirectUris: ['http://127.0.0.1:9/callback'], scope: 'openid email', grantTypes: ['authorization_code', 'refresh_token', 'device_code'] };
-    await s.addClient(shelfBot);
+    await aClient(s, { id: CLIENT_ID, name: 'Shelf Bot', public: true, scope: 'openid email', grantTypes: DEVICE_GRANTS });
     return { ada: await aPerson(s, { name: 'Ada Lovelace' }) };
   });
   let chromium: TestBrowser | undefined;
@@ -33,7 +34,7 @@ describe.skipIf(!browserAvailable)('keyturn login --device with the real server 
 
   beforeAll(async () => {
     if (!existsSync(BUILT)) throw new Error('packages/server/dist is missing: run `npm run build` first (npm test does)');
-    chromium = await launchBrowser({ viewport: { width: 390, height: 844 } });
+    chromium = await launchBrowser({ viewport: VIEWPORTS.phone });
   }, 30_000);
   afterAll(() => chromium?.close());
   beforeEach(() => {
@@ -63,8 +64,7 @@ describe.skipIf(!browserAvailable)('keyturn login --device with the real server 
     return page;
   }
 
-  // needs the device endpoint
-  it.skip('signs in on the phone, the CLI says who signed in, and keyturn token gives a token userinfo accepts', async () => {
+  it('signs in on the phone, the CLI says who signed in, and keyturn token gives a token userinfo accepts', async () => {
     const { login, link, code } = await startLogin();
     expect(link).toBe(`${f.s.url}/device?user_code=${code}`);
     expect(login.stdout()).toContain(`    ${f.s.url}/device\n`);
@@ -86,8 +86,7 @@ describe.skipIf(!browserAvailable)('keyturn login --device with the real server 
     expect(problems).toEqual([]);
   });
 
-  // needs the device endpoint
-  it.skip('ends with one line and saves nothing when the person denies on the phone', async () => {
+  it('ends with one line and saves nothing when the person denies on the phone', async () => {
     const { login, link, code } = await startLogin();
     const page = await consentPage(link, code);
     await Promise.all([page.waitForURL(`${f.s.url}/device`), page.getByRole('button', { name: 'Deny' }).click()]);
@@ -97,5 +96,24 @@ describe.skipIf(!browserAvailable)('keyturn login --device with the real server 
     expect(await login.exited).toBe(1);
     expect(login.stderr()).toBe(`keyturn: the sign-in was denied on the device page, so nothing was saved: run keyturn login --device --server ${f.s.url} --client-id ${CLIENT_ID} to try again\n`);
     expect(await (await openCliVault({ home, env: {} })).load('default')).toBeNull();
+  });
+});
+
+describe('keyturn login --device with the real server, before any browser', () => {
+  const f = useServer({}, async (s) => ({ web: await aClient(s, { id: 'web-only', public: true, scope: 'openid' }) }));
+
+  it('names the missing grant type when the client may not use device sign-in, and saves nothing', async () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'keyturn-device-e2e-'));
+    try {
+      const r = await keyturn(['login', '--device', '--server', f.s.url, '--client-id', f.web.id], { env: { ...ENV, KEYTURN_HOME: home } });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(
+        "keyturn: the server does not let client 'web-only' use device sign-in (unauthorized_client): allow it on the server with `keyturn client add --id web-only … --grant-types authorization_code,refresh_token,device_code`, or pass --client-id of a client that may\n",
+      );
+      expect(await (await openCliVault({ home, env: {} })).load('default')).toBeNull();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });
