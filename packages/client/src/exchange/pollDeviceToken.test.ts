@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { DeviceDeniedError, DeviceExpiredError } from '../deviceErrors.js';
 import { InvalidClientError, TimeoutError } from '../errors.js';
 import { json } from '../test-support/fakeFetch.js';
-import { approved, authorizationBody, deviceClock, fakeDeviceServer, pending, slowDown } from '../test-support/fakeDeviceServer.js';
+import { abortingWith, approved, authorizationBody, deviceClock, fakeDeviceServer, pending, slowDown } from '../test-support/fakeDeviceServer.js';
 import { rejection } from '../test-support/rejection.js';
 import type { DeviceAuthorization } from './deviceTypes.js';
 import { keyturnServer } from './keyturnServer.js';
@@ -97,13 +97,7 @@ describe('pollDeviceToken', () => {
   it('rejects with the signal\'s reason when aborted between polls, and polls no more', async () => {
     const clock = deviceClock();
     const stop = new AbortController();
-    const s = fakeDeviceServer(clock, [
-      () => {
-        stop.abort(new Error('stopped by the user'));
-        return pending();
-      },
-      approved,
-    ]);
+    const s = fakeDeviceServer(clock, [abortingWith(stop, 'stopped by the user', pending), approved]);
     const err = await rejection(pollDeviceToken(await codes(clock), { ...server, ...clock, fetch: s.fetch, signal: stop.signal }));
     expect(err.message).toBe('stopped by the user');
     expect(s.polls).toEqual([5]);

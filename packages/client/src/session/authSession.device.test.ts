@@ -5,7 +5,7 @@ import type { DeviceAuthorization } from '../exchange/deviceTypes.js';
 import { keyturnServer } from '../exchange/keyturnServer.js';
 import { createMemoryStore } from '../stores/memory.js';
 import { json, tokenBody } from '../test-support/fakeFetch.js';
-import { approved, deviceClock, fakeDeviceServer, pending } from '../test-support/fakeDeviceServer.js';
+import { abortingWith, approved, deviceClock, fakeDeviceServer, pending } from '../test-support/fakeDeviceServer.js';
 import { rejection } from '../test-support/rejection.js';
 import { createVault } from '../vault/createVault.js';
 import { AuthSession } from './authSession.js';
@@ -53,12 +53,7 @@ describe('AuthSession.fromDeviceLogin', () => {
   it('saves nothing when aborted after the approving answer arrived', async () => {
     const clock = deviceClock();
     const stop = new AbortController();
-    const s = fakeDeviceServer(clock, [
-      () => {
-        stop.abort(new Error('Ctrl-C'));
-        return approved();
-      },
-    ]);
+    const s = fakeDeviceServer(clock, [abortingWith(stop, 'Ctrl-C', approved)]);
     const vault = newVault();
     const err = await rejection(AuthSession.fromDeviceLogin({ ...server, ...clock, fetch: s.fetch, signal: stop.signal, vault, name: 'tv', onUserCode: () => {} }));
     expect(err.message).toBe('Ctrl-C');

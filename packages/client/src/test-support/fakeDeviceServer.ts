@@ -24,6 +24,14 @@ export const pending = () => json({ error: 'authorization_pending' }, 400);
 export const slowDown = () => json({ error: 'slow_down' }, 400);
 export const approved = () => json(tokenBody());
 
+/** An answer given just after `stop` aborts with `reason`: someone pressing Ctrl-C while that poll is on its way. */
+export function abortingWith(stop: AbortController, reason: string, answer: () => Response): () => Response {
+  return () => {
+    stop.abort(new Error(reason));
+    return answer();
+  };
+}
+
 /** A clock that only moves when the code under test sleeps (or the test moves it). */
 export function deviceClock(start = DEVICE_T0) {
   const clock = {
