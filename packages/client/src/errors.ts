@@ -2,6 +2,7 @@
  * Every failure of the exchange functions and of `AuthSession`, as a class with a stable `code`.
  * `switch (err.code)` on a `KeyturnError` narrows to the class; messages never contain a token.
  */
+import type { DeviceError, DeviceErrorCode } from './deviceErrors.js';
 import type { TokenIssuer } from './vault/types.js';
 
 /**
@@ -25,7 +26,8 @@ export type KeyturnErrorCode =
   | 'ERR_INVALID_RESPONSE'
   | 'ERR_OAUTH'
   | 'ERR_PERSIST_FAILED'
-  | 'ERR_ISSUER_MISMATCH';
+  | 'ERR_ISSUER_MISMATCH'
+  | DeviceErrorCode;
 
 /**
  * The RFC 6749 error fields a server answered with, kept as they came.
@@ -278,7 +280,8 @@ export type KeyturnClientError =
   | InvalidResponseError
   | OAuthError
   | PersistError
-  | IssuerMismatchError;
+  | IssuerMismatchError
+  | DeviceError;
 
 /**
  * True for the errors only a new sign-in fixes (`ERR_RELOGIN_REQUIRED`, `ERR_REFRESH_TOKEN_EXPIRED`,

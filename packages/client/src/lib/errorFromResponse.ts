@@ -10,10 +10,11 @@ import {
   ServerError,
   type OAuthErrorFields,
 } from '../errors.js';
+import { deviceErrorFromFields } from './deviceErrorFromFields.js';
 import { htmlErrorText, looksLikeHtml } from './htmlErrorText.js';
 
 /** Which exchange the answer belongs to: the same `error` means different things in each. */
-export type ExchangeKind = 'authorize' | 'authorization_code' | 'refresh_token';
+export type ExchangeKind = 'authorize' | 'authorization_code' | 'refresh_token' | 'device_authorization' | 'device_code';
 
 /**
  * Reads the RFC 6749 error fields from a JSON body, if it has them; from an HTML error page,
@@ -46,6 +47,8 @@ export async function readErrorFields(res: Response): Promise<OAuthErrorFields> 
 export function errorFromFields(fields: OAuthErrorFields, kind: ExchangeKind): KeyturnError {
   const what = fields.error ?? `HTTP ${fields.status}`;
   const detail = fields.error_description ? `: ${fields.error_description}` : '';
+  const device = kind === 'device_code' ? deviceErrorFromFields(fields) : undefined;
+  if (device) return device;
   switch (fields.error) {
     case 'invalid_client':
     case 'unauthorized_client':

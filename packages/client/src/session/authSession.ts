@@ -5,12 +5,13 @@ import { exchangeRefreshTokenForAuthTokens } from '../exchange/exchangeRefreshTo
 import type { AuthorizationPayload, AuthTokensResponse } from '../exchange/types.js';
 import type { StoredTokens } from '../vault/types.js';
 import { refreshOptionsFor, sessionTokens } from './lib/issuerBinding.js';
-import { isFresh, refreshTokenAboutToExpire, refreshTokenExpired, refreshWindows, shouldRefreshInBackground, type RefreshWindows } from './lib/refreshWindows.js';
+import { fastPathUntil, isFresh, refreshTokenAboutToExpire, refreshTokenExpired, refreshWindows, shouldRefreshInBackground, type RefreshWindows } from './lib/refreshWindows.js';
 import { resolveSessionOptions, type ResolvedSessionOptions } from './lib/resolveSessionOptions.js';
 import { saveBeforeUse } from './lib/saveBeforeUse.js';
+import { signInWithDevice } from './lib/signInWithDevice.js';
 import { signInWithNpsso } from './lib/signInWithNpsso.js';
 import { toStoredTokens } from './toStoredTokens.js';
-import type { AuthSessionEvents, AuthSessionOptions, FromNpssoOptions, SessionVault } from './types.js';
+import type { AuthSessionEvents, AuthSessionOptions, FromDeviceLoginOptions, FromNpssoOptions, SessionVault } from './types.js';
 
 type ReloginError = ReloginRequiredError | RefreshTokenExpiredError;
 
@@ -76,6 +77,18 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
    */
   static async fromNpsso(npsso: string, options: FromNpssoOptions = {}): Promise<AuthSession> {
     return new AuthSession(await signInWithNpsso(npsso, options), options);
+  }
+
+  /**
+   * Signs in on another device (RFC 8628; see `FromDeviceLoginOptions`). `signal` stops the sign-in only.
+   * @example
+   * ```ts
+   * const session = await AuthSession.fromDeviceLogin({ ...server, vault, name: 'tv', onUserCode: (a) => console.log(a.userCode) });
+   * ```
+   */
+  static async fromDeviceLogin(options: FromDeviceLoginOptions): Promise<AuthSession> {
+    const { onUserCode, sleep, signal, ...sessionOptions } = options;
+    return new AuthSession(await signInWithDevice(options), sessionOptions);
   }
 
   /**
@@ -169,8 +182,7 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
   }
 
   #refreshInBackground(now: number): void {
-    if (this.#pending || now < this.#backgroundPausedUntil) return;
-    if (this.#relogin && !this.#options.vault) return;
+    if (this.#pending || now < this.#backgroundPausedUntil || (this.#relogin && !this.#options.vault)) return;
     this.#refreshOnce().catch((err: unknown) => {
       const retryAfterMs = err instanceof RateLimitedError && err.retryAfter !== undefined ? err.retryAfter * 1000 : 0;
       this.#backgroundPausedUntil = this.#options.now() + Math.max(retryAfterMs, this.#options.backgroundRetryMs);
@@ -270,19 +282,14 @@ export class AuthSession extends EventEmitter<AuthSessionEvents> {
     if (this.#relogin && this.#relogin.refreshToken !== tokens.refreshToken) this.#relogin = undefined;
     this.#tokens = tokens;
     this.#windows = windows;
-    this.#updateFastPath();
-  }
-
-  #updateFastPath(): void {
-    const { shouldAt, warnAt, refreshExpiresAt } = this.#windows;
-    this.#fastUntil = this.#warnedFor === refreshExpiresAt ? shouldAt : Math.min(shouldAt, warnAt);
+    this.#fastUntil = fastPathUntil(this.#windows, this.#warnedFor === this.#windows.refreshExpiresAt);
   }
 
   #warnRefreshTokenExpiring(now: number): void {
     const { refreshExpiresAt } = this.#windows;
     if (this.#warnedFor === refreshExpiresAt) return;
     this.#warnedFor = refreshExpiresAt;
-    this.#updateFastPath();
+    this.#fastUntil = fastPathUntil(this.#windows, this.#warnedFor === this.#windows.refreshExpiresAt);
     this.emit('refreshTokenExpiring', {
       refreshTokenExpiresAt: this.#tokens.refreshTokenExpiresAt,
       msLeft: Math.max(0, refreshExpiresAt - now),

@@ -1,5 +1,6 @@
 /** Options, events and the vault contract of `AuthSession`. */
 import type { KeyturnError, RefreshTokenExpiredError, ReloginRequiredError } from '../errors.js';
+import type { DeviceAuthorization, DeviceClock } from '../exchange/deviceTypes.js';
 import type { AuthorizationOptions, ExchangeOptions } from '../exchange/types.js';
 import type { LockOptions, StoredTokens } from '../vault/types.js';
 
@@ -72,6 +73,25 @@ export interface AuthSessionOptions extends ExchangeOptions {
  */
 export type FromNpssoOptions = AuthSessionOptions &
   Pick<AuthorizationOptions, 'codeVerifier' | 'codeChallenge' | 'state' | 'nonce'>;
+
+/**
+ * Options of `AuthSession.fromDeviceLogin`: the session's, `onUserCode` to show the code, and
+ * the clock's `sleep`. `signal` stops the sign-in only; the session it makes ignores it.
+ *
+ * @example
+ * ```ts
+ * const options: FromDeviceLoginOptions = {
+ *   ...keyturnServer('http://127.0.0.1:8080', { clientId: 'tv-app' }),
+ *   onUserCode: ({ verificationUri, userCode }) => console.log(`Open ${verificationUri} and enter ${userCode}`),
+ *   signal: AbortSignal.timeout(15 * 60_000),
+ * };
+ * const session = await AuthSession.fromDeviceLogin(options);
+ * ```
+ */
+export interface FromDeviceLoginOptions extends AuthSessionOptions, Pick<DeviceClock, 'sleep'> {
+  /** Called once with the codes, before polling starts: show them (and a QR code of `verificationUriComplete`). */
+  onUserCode(authorization: DeviceAuthorization): void | Promise<void>;
+}
 
 /**
  * Payload of the `refreshed` event.

@@ -1,14 +1,13 @@
 /** `keyturn login | token | status` against the real server, with KEYTURN_HOME in a temp folder. */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openCliVault } from '@keyturn/client';
+import { freshKeyturnHome, runKeyturn } from '../test-support/cliInProcess.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { countdown } from './lib/format.js';
 import { keyturnHome } from './lib/home.js';
-import { main } from './main.js';
 
 let server: TestServer;
 let home: string;
@@ -26,27 +25,12 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  home = mkdtempSync(path.join(tmpdir(), 'keyturn-cli-'));
-  process.env.KEYTURN_HOME = home;
-  delete process.env.KEYTURN_VAULT_KEY;
-  delete process.env.KEYTURN_CLIENT_SECRET;
-  process.exitCode = undefined;
-  return () => rmSync(home, { recursive: true, force: true });
+  const fresh = freshKeyturnHome('keyturn-cli-');
+  home = fresh.home;
+  return fresh.remove;
 });
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((out += String(chunk)), true));
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((err += String(chunk)), true));
-  try {
-    const code = await main(['node', 'keyturn', ...args]);
-    return { code, out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runKeyturn;
 
 function serverFlags(): string[] {
   return ['--server', server.url, '--client-id', 'cli', '--client-secret', 'cli-secret-0123456789', '--redirect-uri', 'com.example.cli://redirect', '--scope', 'openid email'];

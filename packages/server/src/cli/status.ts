@@ -1,20 +1,27 @@
-/** `keyturn status`: who is signed in, with which scopes, and when the tokens expire. Prints no token. */
+/** `keyturn status`: who is signed in, with which scopes, and when the tokens expire. Prints no token. With --check, a monitor's verdict instead. */
 import type { Command } from 'commander';
 import { decodeJwtPayload, type StoredTokens } from '@keyturn/client';
 import { cliErrorFrom } from './lib/cliErrorFrom.js';
+import { CliError } from './lib/errors.js';
 import { countdown } from './lib/format.js';
 import { keyturnHome } from './lib/home.js';
 import { openVault } from './lib/openVault.js';
 import { checkProfileName, readProfiles, type Profile } from './lib/profiles.js';
 import { loginCommand, notSignedIn } from './lib/signInHints.js';
+import { statusCheck, type CheckFlags } from './statusCheck.js';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
     .description('show who is signed in, the scopes, and when the access and refresh tokens expire')
     .option('--profile <name>', 'name the tokens are stored under', 'default')
-    .action(async (flags: { profile: string }) => {
+    .option('--check', 'for cron and monitoring: one line, exit 0 when the sign-in lasts longer than --warn-days, 1 when it ends within them, 2 when it has ended or cannot be refreshed')
+    .option('--warn-days <n>', 'with --check: days before the end that count as a warning', '7')
+    .option('--json', 'with --check: print the verdict as one JSON object')
+    .action(async (flags: { profile: string; check?: boolean } & CheckFlags) => {
       const name = checkProfileName(flags.profile);
+      if (flags.check === true) return statusCheck(name, flags);
+      if (flags.json === true) throw new CliError('--json goes with --check: run keyturn status --check --json', 2);
       const home = keyturnHome();
       const profile = (await readProfiles(home))[name];
       if (!profile) throw notSignedIn(name, home);

@@ -1,20 +1,24 @@
-/** `keyturn token`: prints a valid access token and a newline (refreshing first if needed), for `$(keyturn token)`. */
+/**
+ * `keyturn token`: prints a valid access token and a newline (refreshing first if needed), for
+ * `$(keyturn token)`. Within the refresh token's last 7 days it also warns, on stderr only.
+ */
 import type { Command } from 'commander';
-import { AuthSession, ReloginRequiredError } from '@keyturn/client';
+import { ReloginRequiredError } from '@keyturn/client';
 import { clientOptions, type ClientFlags } from './lib/clientFlags.js';
 import { cliErrorFrom } from './lib/cliErrorFrom.js';
+import { cliSession } from './lib/cliSession.js';
 import { keyturnHome } from './lib/home.js';
 import { openVault } from './lib/openVault.js';
 import { checkProfileName, readProfiles } from './lib/profiles.js';
-import { exchangeOptions, resolveProfile } from './lib/resolveProfile.js';
+import { resolveProfile } from './lib/resolveProfile.js';
+import { endsSoon } from './lib/signInCheck.js';
 import { notSignedIn } from './lib/signInHints.js';
-
-/** A command-line token should last a while: refresh (and wait for it) in its last 5 minutes. */
-const CLI_WINDOW_MS = 300_000;
 
 export function registerToken(program: Command): void {
   clientOptions(
-    program.command('token').description('print a valid access token (refreshed first when it expires within 5 minutes)'),
+    program
+      .command('token')
+      .description('print a valid access token (refreshed first when it expires within 5 minutes); within 7 days of the end of the sign-in, a warning on stderr'),
   ).action(async (flags: ClientFlags) => {
     const name = checkProfileName(flags.profile);
     const home = keyturnHome();
@@ -24,11 +28,11 @@ export function registerToken(program: Command): void {
     const vault = await openVault(home, name, { create: false });
     let token: string;
     try {
-      const session = await AuthSession.fromVault(vault, name, {
-        ...exchangeOptions(profile),
-        refreshWindowMs: CLI_WINDOW_MS,
-        mustRefreshWindowMs: CLI_WINDOW_MS,
-      });
+      const session = await cliSession(vault, name, profile);
+      // stderr only: `$(keyturn token)` must capture nothing but the token.
+      session.on('refreshTokenExpiring', ({ refreshTokenExpiresAt }) =>
+        process.stderr.write(`keyturn: warning: ${endsSoon(name, profile, refreshTokenExpiresAt, Date.now())}\n`),
+      );
       token = await session.getAccessToken();
     } catch (err) {
       if (err instanceof ReloginRequiredError && err.status === 0) throw notSignedIn(name, home);

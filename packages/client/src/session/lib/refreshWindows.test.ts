@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DAY, HOUR, MIN, stored, T0 } from '../test-support/sessionFixtures.js';
 import { resolveSessionOptions } from './resolveSessionOptions.js';
 import {
+  fastPathUntil,
   isFresh,
   mustRefresh,
   refreshTokenAboutToExpire,
@@ -89,4 +90,12 @@ describe('refreshWindows on unreadable tokens', () => {
       expect(() => refreshWindows(stored({ [field]: 'tomorrow' }), DEFAULTS)).toThrow(TypeError);
     });
   }
+});
+
+describe('fastPathUntil', () => {
+  it('ends the fast path at the refresh token\'s warning period until that warning was given, then at the "should" window', () => {
+    const windows = refreshWindows(stored({ refreshTokenExpiresAt: new Date(T0 + 7 * DAY + 30 * MIN).toISOString() }), DEFAULTS);
+    expect(fastPathUntil(windows, false)).toBe(T0 + 30 * MIN);
+    expect(fastPathUntil(windows, true)).toBe(T0 + HOUR - 5 * MIN);
+  });
 });

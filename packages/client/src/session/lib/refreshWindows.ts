@@ -47,6 +47,14 @@ export function refreshWindows(tokens: StoredTokens, options: WindowOptions): Re
   };
 }
 
+/**
+ * Until when `getAccessToken()` may skip every check: the "should" window, or the warning
+ * period before it when the refresh token's warning has not been given yet.
+ */
+export function fastPathUntil(windows: RefreshWindows, warned: boolean): number {
+  return warned ? windows.shouldAt : Math.min(windows.shouldAt, windows.warnAt);
+}
+
 /** Before the "should" window: the access token is handed out as it is. */
 export function isFresh(windows: RefreshWindows, now: number): boolean {
   return now < windows.shouldAt;

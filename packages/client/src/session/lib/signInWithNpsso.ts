@@ -1,5 +1,4 @@
 /** The sign-in behind `AuthSession.fromNpsso`: NPSSO → code → tokens bound to their server, saved when a vault is given. */
-import { PersistError } from '../../errors.js';
 import { exchangeAccessCodeForAuthTokens } from '../../exchange/exchangeAccessCodeForAuthTokens.js';
 import { exchangeNpssoForAccessCode } from '../../exchange/exchangeNpssoForAccessCode.js';
 import { resolveClient } from '../../lib/options.js';
@@ -8,6 +7,7 @@ import type { StoredTokens } from '../../vault/types.js';
 import { toStoredTokens } from '../toStoredTokens.js';
 import type { FromNpssoOptions } from '../types.js';
 import { resolveSessionOptions } from './resolveSessionOptions.js';
+import { saveSignIn } from './saveSignIn.js';
 
 /**
  * Signs in and answers the stored tokens. A public client (no secret) gets a fresh PKCE pair
@@ -21,12 +21,6 @@ export async function signInWithNpsso(npsso: string, options: FromNpssoOptions):
   const code = await exchangeNpssoForAccessCode(npsso, signIn);
   const startedAt = now();
   const stored = toStoredTokens(await exchangeAccessCodeForAuthTokens(code, signIn), startedAt, signIn);
-  if (vault) {
-    try {
-      await vault.withLock(name, async () => void (await vault.save(name, stored)), lockOptions);
-    } catch (cause) {
-      throw new PersistError('signed in, but the tokens could not be saved to the vault', {}, { cause });
-    }
-  }
+  if (vault) await saveSignIn(vault, name, stored, lockOptions);
   return stored;
 }

@@ -26,3 +26,8 @@ export function isoDate(ms: number | null): string {
 export function counted(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/** "2026-05-01T10:00:05Z": to the second, for deadlines a person reads. */
+export function isoSeconds(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}

@@ -46,3 +46,8 @@ export function exchangeOptions(profile: Profile): ExchangeOptions {
   if (profile.clientSecret !== undefined) options.clientSecret = profile.clientSecret;
   return options;
 }
+
+/** True when the profile talks to PlayStation's sign-in, which has no device sign-in. */
+export function isPlayStationProfile(profile: Profile): boolean {
+  return new URL(profile.baseUrl).origin === new URL(PSN_BASE_URL).origin;
+}

@@ -1,6 +1,7 @@
 /** The next step when a client-side command needs a new sign-in: where an NPSSO comes from, what to run. */
 import { PSN_BASE_URL } from '@keyturn/client';
 import { CliError } from './errors.js';
+import type { Profile } from './profiles.js';
 
 /** What the sign-in hint repeats: the profile and the --server the user gave. */
 export interface SignInTarget {
@@ -16,6 +17,12 @@ export function loginCommand(target: Pick<SignInTarget, 'name' | 'server'>): str
   const server = target.server === undefined ? '' : ` --server ${target.server}`;
   const profile = target.name === 'default' ? '' : ` --profile ${target.name}`;
   return `keyturn login --npsso-stdin${server}${profile}`;
+}
+
+/** `keyturn login --device --server … --client-id … [--profile …]`, repeating the flags that choose where. */
+export function deviceLoginCommand(target: { name: string; profile: Pick<Profile, 'baseUrl' | 'clientId'> }): string {
+  const profile = target.name === 'default' ? '' : ` --profile ${target.name}`;
+  return `keyturn login --device --server ${new URL(target.profile.baseUrl).origin} --client-id ${target.profile.clientId}${profile}`;
 }
 
 /** Where to get a fresh NPSSO: PlayStation's cookie page, or the Keyturn server's. */
