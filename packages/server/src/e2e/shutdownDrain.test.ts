@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ENV, keyturn } from '../test-support/cli.js';
+import { ENV, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { cookieValue, csrfFrom, raw } from '../test-support/http.js';
 import { formPostHead, holdConnection } from '../test-support/heldConnection.js';
 import { PASSWORD, uniqueEmail } from '../test-support/people.js';
@@ -30,6 +30,7 @@ describe('keyturn serve on SIGTERM', () => {
     const env = { ...ENV, KEYTURN_SECRET: `drain-${randomBytes(16).toString('hex')}`, KEYTURN_SHUTDOWN_TIMEOUT: String(SHUTDOWN_SEC), KEYTURN_LOG_LEVEL: 'warn' };
     const store = ['--data-dir', dataDir];
     const email = uniqueEmail('ada');
+    await prepareDatabase({ dataDir });
     expect(await keyturn(['user', 'add', '--email', email, '--password-stdin', ...store], { env, stdin: PASSWORD })).toMatchObject({ code: 0 });
     const p = await startServe(store, env);
     try {
