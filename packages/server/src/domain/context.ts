@@ -9,6 +9,7 @@ import type { KeyRing } from './keys.js';
 import type { VerifiedSecrets } from './lib/verifiedSecrets.js';
 import type { ServerKeys } from './secrets.js';
 import type { AttemptCounter } from '../storage/attemptCounter.js';
+import type { SecurityEvents } from './events.js';
 
 export interface Keyturn {
   readonly config: ServerConfig;
@@ -18,6 +19,8 @@ export interface Keyturn {
   readonly attempts: AttemptCounter;
   /** Client secrets verified lately, so argon2 runs once per client and secret rather than once per request. */
   readonly verifiedSecrets: VerifiedSecrets;
+  /** Where security events go (metrics, warn log lines, the audit trail listen at the edge). */
+  readonly events: SecurityEvents;
   /** Epoch ms; replaceable so tests can freeze time. */
   now(): number;
   close(): Promise<void>;

@@ -4,7 +4,7 @@
  */
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE' | 'ERR_DATABASE_NEWER';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -30,5 +30,31 @@ export class CorruptRowError extends Error {
   constructor(table: string, column: string) {
     super(`stored ${table}.${column} has an unexpected value`);
     this.name = 'CorruptRowError';
+  }
+}
+
+/**
+ * A backing service (the database, Redis) cannot be reached or refused the connection. Callers
+ * answer 503 with Retry-After and try again later; `reason` is the driver's own words
+ * (`ECONNREFUSED 127.0.0.1:5432`, `database "x" does not exist`), never a stored value.
+ */
+export class ServiceUnavailableError extends Error {
+  readonly code = 'ERR_UNAVAILABLE' satisfies StorageErrorCode;
+  constructor(
+    readonly service: 'database' | 'redis',
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the ${service} is unavailable: ${reason}`, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+/** The database holds migrations this code does not know: a newer Keyturn upgraded it. */
+export class DatabaseNewerError extends Error {
+  readonly code = 'ERR_DATABASE_NEWER' satisfies StorageErrorCode;
+  constructor(readonly unknown: string[]) {
+    super(`the database was migrated by a newer Keyturn (it has ${unknown.join(', ')}, which this version does not know)`);
+    this.name = 'DatabaseNewerError';
   }
 }

@@ -17,6 +17,13 @@ import type {
   UserRecord,
 } from './records.js';
 
+/** What `countLive` answers. */
+export interface LiveCounts {
+  users: number;
+  grants: number;
+  ssoSessions: number;
+}
+
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -101,7 +108,16 @@ export interface Repository {
    */
   deleteExpired(now: EpochMs, batchSize: number): Promise<number>;
 
-  /** Applies pending migrations. Idempotent; safe when several processes start at once. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations and returns the names applied. Idempotent; safe when several
+   * processes start at once. Throws `DatabaseNewerError` on a database a newer Keyturn migrated.
+   */
+  migrate(): Promise<string[]>;
+
+  // Status (probes, metrics, the start banner)
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** How many people there are, and how many grants and SSO sessions are live (not revoked, not expired) at `now`. */
+  countLive(now: EpochMs): Promise<LiveCounts>;
   close(): Promise<void>;
 }

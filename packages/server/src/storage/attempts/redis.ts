@@ -3,10 +3,18 @@
  * with `import()` when a counter is created, so a deployment without Redis never loads it.
  */
 import type { AttemptCounter } from '../attemptCounter.js';
+import { ServiceUnavailableError } from '../errors.js';
+import { driverReason, guardUnavailable } from '../lib/unavailable.js';
+
+/** How long connecting may take before a start (or a reconnection) gives up. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Connects to Redis at `url` and counts under keys `prefix + key` (INCR + PEXPIRE NX in one
- * round trip, so the window starts at the first hit).
+ * round trip, so the window starts at the first hit). A Redis that cannot be reached at start
+ * fails at once with a `ServiceUnavailableError` naming the reason (`ECONNREFUSED 127.0.0.1:1`)
+ * instead of retrying forever; once connected, a lost connection is retried in the background
+ * and requests meanwhile fail with `ServiceUnavailableError`.
  *
  * @example
  * ```ts
@@ -17,9 +25,25 @@ import type { AttemptCounter } from '../attemptCounter.js';
  */
 export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:login:'): Promise<AttemptCounter> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
-  await redis.connect();
-  return {
+  let connected = false;
+  let lastError: unknown;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 2,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    // Before the first connection, no retry: the start fails and says why.
+    retryStrategy: (times) => (connected ? Math.min(times * 200, 2_000) : null),
+  });
+  // Without a listener ioredis prints "Unhandled error event" with a stack on every retry.
+  redis.on('error', (err) => (lastError = err));
+  try {
+    await redis.connect();
+    connected = true;
+  } catch (err) {
+    redis.disconnect();
+    throw new ServiceUnavailableError('redis', driverReason(lastError ?? err), { cause: lastError ?? err });
+  }
+  return guardUnavailable<AttemptCounter>({
     async hit(key, windowMs) {
       const result = await redis.multi().incr(prefix + key).pexpire(prefix + key, windowMs, 'NX').exec();
       const count = result?.[0]?.[1];
@@ -35,8 +59,15 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
     async reset(key) {
       await redis.del(prefix + key);
     },
-    async close() {
-      await redis.quit();
+    async ping() {
+      await redis.ping();
     },
-  };
+    async close() {
+      // QUIT waits for a connection that may never come back: give it a second, then drop it.
+      const timer = setTimeout(() => redis.disconnect(), 1_000);
+      await redis.quit().catch(() => undefined);
+      clearTimeout(timer);
+      redis.disconnect();
+    },
+  }, 'redis');
 }

@@ -16,6 +16,7 @@ import { revokedAccessTokensStore } from './revokedAccessTokens.js';
 import type { Database } from './schema.js';
 import { signingKeysStore } from './signingKeys.js';
 import { ssoSessionsStore } from './ssoSessions.js';
+import { statusStore } from './status.js';
 import { usersStore } from './users.js';
 
 export interface KyselyRepositoryOptions {
@@ -53,6 +54,7 @@ export function createKyselyRepository(
     ...revokedAccessTokensStore(db),
     ...signingKeysStore(db, kind),
     ...housekeepingStore(db),
+    ...statusStore(db),
     migrate: () => migrateToLatest(db),
     /** Idempotent: a second call waits for the first. */
     close() {
