@@ -46,6 +46,12 @@ export interface ServerConfig {
   /** How long a process trusts its cached signing keys before re-reading them (picks up `keys rotate` from elsewhere). */
   keyCacheSec: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Port of the Prometheus listener (`/metrics`); null = no metrics (the default). */
+  metricsPort: number | null;
+  /** Address of the metrics listener; loopback by default so metrics are never public by accident. */
+  metricsHost: string;
+  /** `json` (one JSON object per line, for a collector) or `pretty` (for a person at a terminal). */
+  logFormat: 'json' | 'pretty';
 }
 
 export interface ConfigFlags {
@@ -57,6 +63,9 @@ export interface ConfigFlags {
   dataDir?: string | undefined;
   signingAlg?: string | undefined;
   trustProxy?: string | number | undefined;
+  metricsPort?: string | number | undefined;
+  metricsHost?: string | undefined;
+  logFormat?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -105,12 +114,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     gcIntervalSec: positiveInt(env.KEYTURN_GC_INTERVAL, 300, 'KEYTURN_GC_INTERVAL', true),
     keyCacheSec: positiveInt(env.KEYTURN_KEY_CACHE, 30, 'KEYTURN_KEY_CACHE', true),
     logLevel: (env.KEYTURN_LOG_LEVEL as ServerConfig['logLevel'] | undefined) ?? 'info',
+    ...operatingConfig(flags, env),
   };
 }
 
-function parsePort(value: string | number): number {
+function parsePort(value: string | number, name = 'port'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`port must be a whole number from 0 to 65535, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a whole number from 0 to 65535, not "${value}"`);
   return n;
 }
 
@@ -136,4 +146,16 @@ function normaliseIssuer(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer must use http or https');
   if (url.search || url.hash) throw new ConfigError('issuer must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
+}
+
+/** Metrics listener and log format (issue 11): `--metrics-port`, `--metrics-host`, `--log-format`. */
+function operatingConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'metricsPort' | 'metricsHost' | 'logFormat'> {
+  const port = flags.metricsPort ?? env.KEYTURN_METRICS_PORT;
+  const logFormat = flags.logFormat ?? env.KEYTURN_LOG_FORMAT ?? 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`--log-format (KEYTURN_LOG_FORMAT) must be json or pretty, not "${logFormat}"`);
+  return {
+    metricsPort: port === undefined || port === '' ? null : parsePort(port, '--metrics-port (KEYTURN_METRICS_PORT)'),
+    metricsHost: flags.metricsHost ?? env.KEYTURN_METRICS_HOST ?? '127.0.0.1',
+    logFormat,
+  };
 }

@@ -10,6 +10,7 @@ import { registerGc } from './gc.js';
 import { registerLogin } from './login.js';
 import { registerToken } from './token.js';
 import { registerStatus } from './status.js';
+import { registerMigrate } from './migrate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 const registrations: Array<(program: Command) => void> = [
@@ -21,6 +22,7 @@ const registrations: Array<(program: Command) => void> = [
   registerLogin,
   registerToken,
   registerStatus,
+  registerMigrate,
 ];
 
 export function buildProgram(): Command {

@@ -2,7 +2,10 @@
 import type { Command } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../app.js';
+import { prettyStream } from '../observability/prettyLog.js';
 import { fromConfigError } from './lib/configError.js';
+import { startBanner, startFields } from './lib/startBanner.js';
+import { explainStartFailure } from './lib/startFailure.js';
 
 interface ServeFlags {
   port?: string;
@@ -13,6 +16,9 @@ interface ServeFlags {
   dataDir?: string;
   signingAlg?: string;
   trustProxy?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  logFormat?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -27,6 +33,9 @@ export function registerServe(program: Command): void {
     .option('--data-dir <dir>', 'folder for the SQLite file and the secret file (env KEYTURN_DATA_DIR; default ./data)')
     .option('--signing-alg <alg>', 'RS256, ES256 or EdDSA for new signing keys (env KEYTURN_SIGNING_ALG)')
     .option('--trust-proxy <hops>', 'number of reverse proxies that append X-Forwarded-For; 0 = trust none (env KEYTURN_TRUST_PROXY)')
+    .option('--metrics-port <n>', 'serve Prometheus metrics at /metrics on this port (env KEYTURN_METRICS_PORT; default off)')
+    .option('--metrics-host <host>', 'address of the metrics listener (env KEYTURN_METRICS_HOST; default 127.0.0.1)')
+    .option('--log-format <format>', 'json (one object per line) or pretty (for a terminal) (env KEYTURN_LOG_FORMAT; default json)')
     .action(async (flags: ServeFlags) => {
       let config;
       try {
@@ -35,21 +44,36 @@ export function registerServe(program: Command): void {
         if (err instanceof ConfigError) throw fromConfigError(err);
         throw err;
       }
-      const server = await startServer(config, { logger: config.logLevel !== 'silent', logLevel: config.logLevel });
-      process.stdout.write(
-        [
-          `Keyturn is listening on ${server.url} (issuer ${config.issuer}, database ${config.database.startsWith('postgres') ? 'PostgreSQL' : config.database}).`,
-          `Sign in at ${config.issuer}/signin. No account yet? Create one:`,
-          `  printf '%s' 'a-long-password' | npx keyturn user add --email you@example.com --password-stdin`,
-          `Discovery: ${config.issuer}/.well-known/openid-configuration`,
-          '',
-        ].join('\n'),
-      );
+      let server;
+      try {
+        server = await startServer(config, {
+          logger: config.logLevel !== 'silent',
+          logLevel: config.logLevel,
+          ...(config.logFormat === 'pretty' ? { logStream: prettyStream() } : {}),
+        });
+      } catch (err) {
+        throw explainStartFailure(err, config) ?? err;
+      }
+      const { kt, app } = server;
+      const info = { url: server.url, issuer: config.issuer, database: config.database, people: (await kt.repo.countLive(kt.now())).users, metricsUrl: server.metricsUrl };
+      app.log.info(startFields(info), `Keyturn is listening on ${server.url}`);
+      // The banner is for a person: on a terminal only, never mixed into a collected log stream.
+      if (process.stderr.isTTY) process.stderr.write(startBanner(info));
       await new Promise<void>((resolve) => {
-        const stop = () => {
+        const stop = (signal: NodeJS.Signals) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          server.close().then(resolve, resolve);
+          app.log.info({ signal }, 'Keyturn is stopping');
+          server.close().then(
+            () => {
+              app.log.info('Keyturn stopped');
+              resolve();
+            },
+            (err: unknown) => {
+              app.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'Keyturn stopped with an error');
+              resolve();
+            },
+          );
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

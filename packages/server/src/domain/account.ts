@@ -80,6 +80,7 @@ export async function revokeAllAccountSessions(kt: Keyturn, userId: string, curr
   const live = await kt.repo.listActiveGrantsForUser(userId, now);
   await kt.repo.revokeGrantsForUser(userId, now, 'all revoked by the person on the account page');
   const browsers = await kt.repo.revokeSsoSessionsForUser(userId, now, currentSsoSessionId);
+  kt.events.emit({ type: 'revoke_all', userId, actor: userId, detail: { apps: live.length, browsers } });
   return { apps: live.length, browsers };
 }
 

@@ -32,22 +32,27 @@ export interface ClientCredentials {
  */
 export async function authenticateClient(kt: Keyturn, creds: ClientCredentials): Promise<ClientRecord> {
   const { id, secret, method } = creds;
-  if (!id) throw new ClientAuthError(method, 'client authentication is required');
+  /** The refusal, reported first; the client's id only when such a client exists (never an id a caller made up). */
+  const refuse = (known: boolean, description?: string) => {
+    kt.events.emit({ type: 'client_auth_failed', clientId: known ? id : undefined, address: creds.address, outcome: description ?? 'client authentication failed' });
+    return new ClientAuthError(method, description);
+  };
+  if (!id) throw refuse(false, 'client authentication is required');
   // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
   const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
     if (secret) await throttled(kt, creds.address, async () => (await verifyAgainstDummy(secret), false));
-    throw new ClientAuthError(method);
+    throw refuse(false);
   }
   if (client.secretHash === null) {
-    if (secret) throw new ClientAuthError(method, 'a public client has no secret');
+    if (secret) throw refuse(true, 'a public client has no secret');
     return client;
   }
-  if (!secret) throw new ClientAuthError(method, 'client secret is required');
+  if (!secret) throw refuse(true, 'client secret is required');
   if (kt.verifiedSecrets.has(client.id, client.secretHash, secret)) return client;
   const secretHash = client.secretHash;
-  if (!(await throttled(kt, creds.address, () => verifySecret(secretHash, secret)))) throw new ClientAuthError(method);
+  if (!(await throttled(kt, creds.address, () => verifySecret(secretHash, secret)))) throw refuse(true);
   kt.verifiedSecrets.remember(client.id, secretHash, secret);
   return client;
 }

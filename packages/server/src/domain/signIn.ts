@@ -33,12 +33,19 @@ export async function signIn(
   const email = normaliseEmail(input.email);
   const keys = [`acct:${sha256Hex(email)}`, `addr:${input.address}`];
   const attempts = await countAttempt(kt.attempts, keys, loginLockAfter, loginWindowSec * 1000);
-  if (attempts === null) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  const seen = { email, address: input.address };
+  if (attempts === null) {
+    kt.events.emit({ type: 'sign_in_failed', ...seen, outcome: 'locked' });
+    throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  }
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
   const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;
   const ok = user ? await verifySecret(user.passwordHash, input.password) : (await verifyAgainstDummy(input.password), false);
   if (!ok || !user) {
+    kt.events.emit({ type: 'sign_in_failed', ...seen, userId: user?.id, outcome: 'invalid_credentials' });
+    // The failure that reaches the limit locks the account or address: announced once, not per refusal.
+    if (attempts === loginLockAfter) kt.events.emit({ type: 'lockout', ...seen, userId: user?.id, detail: { windowSec: loginWindowSec } });
     if (attempts >= loginSlowAfter) {
       // Slow down guessing: 250 ms, doubling, capped at 4 s.
       await sleep(Math.min(250 * 2 ** (attempts - loginSlowAfter), 4000));
@@ -60,5 +67,6 @@ export async function signIn(
     revokedAt: null,
     userAgent: input.userAgent?.slice(0, 256) ?? null,
   });
+  kt.events.emit({ type: 'sign_in_ok', ...seen, userId: user.id });
   return { npsso, userId: user.id, expiresAt };
 }

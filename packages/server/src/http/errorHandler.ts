@@ -5,7 +5,12 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthError, KeyturnError, OAuthError, type ServerErrorCode } from '../domain/errors.js';
+import { ServiceUnavailableError } from '../storage/errors.js';
+import { noteOnLog } from './lib/requestLog.js';
 import { errorPage } from './views/pages.js';
+
+/** Retry-After (seconds) of a 503 while a backing service is down: long enough not to hammer it, short enough to recover fast. */
+export const UNAVAILABLE_RETRY_AFTER_SEC = 5;
 
 /** The status of a domain error that reaches the handler (an `OAuthError` carries its own). */
 const STATUS: Record<Exclude<ServerErrorCode, 'ERR_OAUTH'>, number> = {
@@ -32,6 +37,12 @@ export function wantsJson(request: FastifyRequest): boolean {
 }
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  noteOnLog(request, { outcome: error instanceof OAuthError ? error.error : String((error as { code?: unknown }).code ?? error.name) });
+  if (error instanceof ServiceUnavailableError) {
+    request.log.warn({ service: error.service, reason: error.reason }, `the ${error.service} is unavailable`);
+    reply.header('Retry-After', String(UNAVAILABLE_RETRY_AFTER_SEC));
+    return sendError(request, reply, 503, 'temporarily_unavailable', `the ${error.service} is unavailable; try again in a few seconds`);
+  }
   if (error instanceof OAuthError) {
     if (error instanceof ClientAuthError && error.method === 'client_secret_basic') {
       reply.header('WWW-Authenticate', 'Basic realm="keyturn", charset="UTF-8"');

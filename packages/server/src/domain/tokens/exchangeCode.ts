@@ -97,6 +97,7 @@ export async function exchangeCode(kt: Keyturn, client: ClientRecord, input: Cod
     withIdToken: scopes.includes('openid') || input.tokenFormat === 'jwt',
     nonce: code.nonce,
   });
+  kt.events.emit({ type: 'grant_issued', grantType: 'authorization_code', clientId: client.id, userId: user.id, outcome: 'ok', detail: { grantId: grant.id } });
   return tokenResponse(minted, code.scope, refresh, now);
 }
 

@@ -54,5 +54,6 @@ export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: Re
     scope,
     withIdToken: grant.scope.split(' ').includes('openid') || input.tokenFormat === 'jwt',
   });
+  kt.events.emit({ type: 'grant_issued', grantType: 'refresh_token', clientId: client.id, userId: user.id, outcome: 'ok', detail: { grantId: grant.id } });
   return tokenResponse(minted, scope, { token: outToken, expiresAt: found.expiresAt }, now);
 }

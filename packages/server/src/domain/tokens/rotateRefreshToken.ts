@@ -43,5 +43,6 @@ export async function rotateRefreshToken(kt: Keyturn, grant: GrantRecord, record
     return successor;
   }
   await kt.repo.revokeGrant(grant.id, now, 'refresh_token_reuse');
+  kt.events.emit({ type: 'refresh_reuse_detected', clientId: grant.clientId, userId: grant.userId, detail: { grantId: grant.id } });
   throw new OAuthError('invalid_grant', 'the refresh token was already used; every token of this sign-in has been revoked');
 }

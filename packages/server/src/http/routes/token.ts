@@ -6,9 +6,10 @@ import { OAuthError } from '../../domain/errors.js';
 import { exchangeCode } from '../../domain/tokens/exchangeCode.js';
 import { refreshTokens } from '../../domain/tokens/refresh.js';
 import { readClientForm } from '../lib/form.js';
+import { reportingRefusals } from '../lib/grantOutcome.js';
 
 export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
-  app.post(PATHS.token, async (request, reply) => {
+  app.post(PATHS.token, reportingRefusals(kt, async (request, reply) => {
     const { client, form } = await readClientForm(kt, request, ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'token_format']);
     let body;
     switch (form.grant_type) {
@@ -30,5 +31,5 @@ export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
         throw new OAuthError('unsupported_grant_type', 'grant_type must be authorization_code or refresh_token');
     }
     return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(body);
-  });
+  }));
 }
