@@ -40,7 +40,7 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
     await redis.connect();
     connected = true;
   } catch (err) {
-    redis.disconnect();
+    // With no retry the client has ended already (a disconnect() now would hold the process for 2 s).
     throw new ServiceUnavailableError('redis', driverReason(lastError ?? err), { cause: lastError ?? err });
   }
   return guardUnavailable<AttemptCounter>({
