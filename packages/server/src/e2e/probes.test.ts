@@ -1,0 +1,151 @@
+/**
+ * The probes, for real: `/healthz` and `/readyz` answer JSON; with the database (PostgreSQL) or
+ * Redis behind a TCP proxy that the test cuts, `/readyz` turns 503 naming the part that failed,
+ * requests answer 503 + Retry-After in bounded time, and everything comes back by itself once
+ * the proxy is restored.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aClient, type TestClient } from '../test-support/clients.js';
+import { createTestPostgresDatabase } from '../test-support/databases.js';
+import { refresh, signInTokens } from '../test-support/oauth.js';
+import { aPerson, type Person } from '../test-support/people.js';
+import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
+import { startTestServer, type TestServer } from '../test-support/server.js';
+import { startTcpProxy, type TcpProxy } from '../test-support/tcpProxy.js';
+
+async function probe(s: TestServer, path: '/healthz' | '/readyz'): Promise<{ status: number; body: unknown; ms: number }> {
+  const started = performance.now();
+  const res = await fetch(s.url + path);
+  return { status: res.status, body: await res.json(), ms: performance.now() - started };
+}
+
+/** Polls /readyz until it answers `status` (bounded), returning the last answer. */
+async function readyzUntil(s: TestServer, status: number, timeoutMs = 15_000): Promise<{ status: number; body: unknown }> {
+  const deadline = Date.now() + timeoutMs;
+  let last = await probe(s, '/readyz');
+  while (last.status !== status && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    last = await probe(s, '/readyz');
+  }
+  return last;
+}
+
+describe('the probes of a healthy server (SQLite)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer({});
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('answers /healthz with {"status":"ok"} and no-store', async () => {
+    const res = await fetch(`${s.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz 200 with every check ok, and no Redis check when none is configured', async () => {
+    expect(await probe(s, '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok' } } });
+    expect(Object.keys(((await probe(s, '/readyz')).body as { checks: object }).checks)).toEqual(['database', 'keys']);
+  });
+
+  it('is never rate limited: 200 probes in a row all answer', async () => {
+    const statuses = await Promise.all(Array.from({ length: 200 }, () => fetch(`${s.url}/healthz`).then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+});
+
+describe('PostgreSQL cut and restored through a TCP proxy', () => {
+  let db: Awaited<ReturnType<typeof createTestPostgresDatabase>>;
+  let proxy: TcpProxy;
+  let s: TestServer;
+  let app: TestClient;
+  let ada: Person;
+
+  beforeAll(async () => {
+    db = await createTestPostgresDatabase();
+    const admin = new URL(db.url);
+    proxy = await startTcpProxy(admin.hostname, Number(admin.port || 5432));
+    s = await startTestServer({ config: { database: proxy.through(db.url), gcIntervalSec: 0 } });
+    app = await aClient(s);
+    ada = await aPerson(s);
+  }, 60_000);
+  afterAll(async () => {
+    proxy?.restore();
+    await s?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('flips /readyz to 503 naming the database while cut, answers 503 + Retry-After JSON at the token endpoint, and recovers once restored', async () => {
+    const npsso = await ada.signIn();
+    const tokens = await signInTokens(s, npsso, app);
+    expect(await probe(s, '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok' } } });
+
+    proxy.cut();
+    const down = await readyzUntil(s, 503);
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ status: 'fail', checks: { database: expect.stringMatching(/^fail: /), keys: 'ok' } });
+    // /healthz does no I/O: the process is up.
+    expect(await probe(s, '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+
+    const started = performance.now();
+    const refused = await refresh(s, app, tokens.refresh_token);
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // A page that needs the database answers 503 too, never a 500.
+    const home = await fetch(`${s.url}/`, { headers: { cookie: `npsso=${npsso}` } });
+    expect(home.status).toBe(503);
+    expect(home.headers.get('content-type')).toMatch(/^text\/html/);
+
+    proxy.restore();
+    expect(await readyzUntil(s, 200)).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok' } } });
+    const again = await refresh(s, app, tokens.refresh_token);
+    expect(again.status).toBe(200);
+    expect(again.body.refresh_token).toBe(tokens.refresh_token);
+  }, 60_000);
+});
+
+describe('Redis cut and restored through a TCP proxy', () => {
+  let r: RedisSandbox;
+  let proxy: TcpProxy;
+  let s: TestServer;
+
+  beforeAll(async () => {
+    r = await openRedisSandbox();
+    const url = new URL(r.url);
+    proxy = await startTcpProxy(url.hostname, Number(url.port || 6379));
+    s = await startTestServer({ config: { redisUrl: proxy.through(r.url), redisPrefix: r.prefix } });
+  }, 60_000);
+  afterAll(async () => {
+    proxy?.restore();
+    await s?.close();
+    await proxy?.close();
+    await r?.drop();
+  });
+
+  it('flips /readyz to 503 naming Redis while cut and back to 200 once restored', async () => {
+    expect(await probe(s, '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok', redis: 'ok' } } });
+    proxy.cut();
+    const down = await readyzUntil(s, 503);
+    expect(down).toMatchObject({ status: 503, body: { status: 'fail', checks: { database: 'ok', keys: 'ok', redis: expect.stringMatching(/^fail: /) } } });
+    proxy.restore();
+    expect(await readyzUntil(s, 200)).toMatchObject({ status: 200, body: { status: 'ok', checks: { redis: 'ok' } } });
+  }, 60_000);
+
+  it('bounds /readyz in time while Redis is cut', async () => {
+    proxy.cut();
+    try {
+      const answer = await probe(s, '/readyz');
+      expect(answer.status).toBe(503);
+      expect(answer.ms).toBeLessThan(5_000);
+    } finally {
+      proxy.restore();
+      await readyzUntil(s, 200);
+    }
+  }, 30_000);
+});
