@@ -14,8 +14,9 @@ export function withoutPassword(target: string, mask = '***'): string {
   try {
     const url = new URL(target);
     if (url.password === '') return target;
-    url.password = mask;
-    return url.toString();
+    // Set a plain marker and swap it afterwards: URL would percent-encode a mask like `<password>`.
+    url.password = 'KEYTURNMASK';
+    return url.toString().replace(':KEYTURNMASK@', `:${mask}@`);
   } catch {
     return target.replace(/\/\/[^@/]*@/, `//${mask}@`);
   }
