@@ -1,9 +1,8 @@
 /** `keyturn migrate`: applies the database migrations this version brings, and says which. */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
 import { migrations } from '../storage/kysely/migrations.js';
 import { openRepository } from '../storage/open.js';
-import { fromConfigError } from './lib/configError.js';
+import { cliConfig } from './lib/configError.js';
 import { explainStartFailure } from './lib/startFailure.js';
 import { storageOptions } from './lib/storageOptions.js';
 import { withoutPassword } from './lib/withoutPassword.js';
@@ -14,13 +13,7 @@ export function registerMigrate(program: Command): void {
       .command('migrate')
       .description('apply pending database migrations (serve applies them too; run this first when upgrading, after a backup)'),
   ).action(async (flags: { database?: string; dataDir?: string }) => {
-    let config;
-    try {
-      config = loadConfig(flags);
-    } catch (err) {
-      if (err instanceof ConfigError) throw fromConfigError(err);
-      throw err;
-    }
+    const config = cliConfig(flags);
     const where = withoutPassword(config.database);
     let applied: string[];
     try {

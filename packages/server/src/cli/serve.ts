@@ -1,9 +1,8 @@
 /** `keyturn serve`: runs the token server until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../app.js';
 import { prettyStream } from '../observability/prettyLog.js';
-import { fromConfigError } from './lib/configError.js';
+import { cliConfig } from './lib/configError.js';
 import { startBanner, startFields } from './lib/startBanner.js';
 import { explainStartFailure } from './lib/startFailure.js';
 
@@ -37,13 +36,7 @@ export function registerServe(program: Command): void {
     .option('--metrics-host <host>', 'address of the metrics listener (env KEYTURN_METRICS_HOST; default 127.0.0.1)')
     .option('--log-format <format>', 'json (one object per line) or pretty (for a terminal) (env KEYTURN_LOG_FORMAT; default json)')
     .action(async (flags: ServeFlags) => {
-      let config;
-      try {
-        config = loadConfig(flags);
-      } catch (err) {
-        if (err instanceof ConfigError) throw fromConfigError(err);
-        throw err;
-      }
+      const config = cliConfig(flags);
       let server;
       try {
         server = await startServer(config, {

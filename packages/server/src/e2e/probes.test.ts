@@ -5,11 +5,11 @@
  * the proxy is restored.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aClient, type TestClient } from '../test-support/clients.js';
+import { aClient } from '../test-support/clients.js';
 import { createTestPostgresDatabase } from '../test-support/databases.js';
 import { refresh, signInTokens } from '../test-support/oauth.js';
-import { aPerson, type Person } from '../test-support/people.js';
-import { openRedisSandbox, type RedisSandbox } from '../test-support/redis.js';
+import { aPerson } from '../test-support/people.js';
+import { openRedisSandbox } from '../test-support/redis.js';
 import { startTestServer, type TestServer } from '../test-support/server.js';
 import { startTcpProxy, type TcpProxy } from '../test-support/tcpProxy.js';
 
@@ -57,29 +57,37 @@ describe('the probes of a healthy server (SQLite)', () => {
   });
 });
 
-describe('PostgreSQL cut and restored through a TCP proxy', () => {
-  let db: Awaited<ReturnType<typeof createTestPostgresDatabase>>;
-  let proxy: TcpProxy;
-  let s: TestServer;
-  let app: TestClient;
-  let ada: Person;
-
+/**
+ * A test server whose PostgreSQL database or Redis is reached through a TCP proxy of the
+ * test's own, for the tests of one `describe` block.
+ */
+function useServerThroughProxy(service: 'database' | 'redis'): { readonly s: TestServer; readonly proxy: TcpProxy } {
+  const f: { s?: TestServer; proxy?: TcpProxy; backing?: { drop(): Promise<void> } } = {};
   beforeAll(async () => {
-    db = await createTestPostgresDatabase();
-    const admin = new URL(db.url);
-    proxy = await startTcpProxy(admin.hostname, Number(admin.port || 5432));
-    s = await startTestServer({ config: { database: proxy.through(db.url), gcIntervalSec: 0 } });
-    app = await aClient(s);
-    ada = await aPerson(s);
+    const backing = service === 'database' ? await createTestPostgresDatabase() : await openRedisSandbox();
+    f.backing = backing;
+    const target = new URL(backing.url);
+    const proxy = await startTcpProxy(target.hostname, Number(target.port || (service === 'database' ? 5432 : 6379)));
+    f.proxy = proxy;
+    const through = proxy.through(backing.url);
+    f.s = await startTestServer({ config: 'prefix' in backing ? { redisUrl: through, redisPrefix: backing.prefix } : { database: through, gcIntervalSec: 0 } });
   }, 60_000);
   afterAll(async () => {
-    proxy?.restore();
-    await s?.close();
-    await proxy?.close();
-    await db?.drop();
+    f.proxy?.restore();
+    await f.s?.close();
+    await f.proxy?.close();
+    await f.backing?.drop();
   });
+  return f as { readonly s: TestServer; readonly proxy: TcpProxy };
+}
+
+describe('PostgreSQL cut and restored through a TCP proxy', () => {
+  const f = useServerThroughProxy('database');
 
   it('flips /readyz to 503 naming the database while cut, answers 503 + Retry-After JSON at the token endpoint, and recovers once restored', async () => {
+    const { s, proxy } = f;
+    const app = await aClient(s);
+    const ada = await aPerson(s);
     const npsso = await ada.signIn();
     const tokens = await signInTokens(s, npsso, app);
     expect(await probe(s, '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok' } } });
@@ -111,24 +119,10 @@ describe('PostgreSQL cut and restored through a TCP proxy', () => {
 });
 
 describe('Redis cut and restored through a TCP proxy', () => {
-  let r: RedisSandbox;
-  let proxy: TcpProxy;
-  let s: TestServer;
-
-  beforeAll(async () => {
-    r = await openRedisSandbox();
-    const url = new URL(r.url);
-    proxy = await startTcpProxy(url.hostname, Number(url.port || 6379));
-    s = await startTestServer({ config: { redisUrl: proxy.through(r.url), redisPrefix: r.prefix } });
-  }, 60_000);
-  afterAll(async () => {
-    proxy?.restore();
-    await s?.close();
-    await proxy?.close();
-    await r?.drop();
-  });
+  const f = useServerThroughProxy('redis');
 
   it('flips /readyz to 503 naming Redis while cut and back to 200 once restored', async () => {
+    const { s, proxy } = f;
     expect(await probe(s, '/readyz')).toMatchObject({ status: 200, body: { status: 'ok', checks: { database: 'ok', keys: 'ok', redis: 'ok' } } });
     proxy.cut();
     const down = await readyzUntil(s, 503);
@@ -138,6 +132,7 @@ describe('Redis cut and restored through a TCP proxy', () => {
   }, 60_000);
 
   it('bounds /readyz in time while Redis is cut', async () => {
+    const { s, proxy } = f;
     proxy.cut();
     try {
       const answer = await probe(s, '/readyz');
