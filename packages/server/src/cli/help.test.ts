@@ -15,8 +15,9 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
-    [[], ['serve', 'user', 'client', 'keys', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg']],
+    [[], ['serve', 'user', 'client', 'keys', 'migrate', '--version']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--metrics-port', '--metrics-host', '--log-format', 'KEYTURN_METRICS_PORT', 'KEYTURN_METRICS_HOST']],
+    [['migrate'], ['--database', '--data-dir']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],
