@@ -48,7 +48,9 @@ export function registerServe(program: Command): void {
         throw explainStartFailure(err, config) ?? err;
       }
       const { kt, app } = server;
-      const info = { url: server.url, issuer: config.issuer, database: config.database, people: (await kt.repo.countLive(kt.now())).users, metricsUrl: server.metricsUrl };
+      // Only for the banner: a database that drops right after the start must not stop the server here.
+      const people = await kt.repo.countLive(kt.now()).then((c) => c.users, () => -1);
+      const info = { url: server.url, issuer: config.issuer, database: config.database, people, metricsUrl: server.metricsUrl };
       app.log.info(startFields(info), `Keyturn is listening on ${server.url}`);
       // The banner is for a person: on a terminal only, never mixed into a collected log stream.
       if (process.stderr.isTTY) process.stderr.write(startBanner(info));

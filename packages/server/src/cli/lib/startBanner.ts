@@ -10,7 +10,7 @@ export interface StartInfo {
   issuer: string;
   /** The database target as configured (SQLite path or postgres:// URL). */
   database: string;
-  /** How many people can sign in. */
+  /** How many people can sign in (-1: unknown, the database did not say). */
   people: number;
   metricsUrl: string | null;
   /** The database a plain `keyturn user add` run here would open (./data/keyturn.db). */
@@ -56,6 +56,8 @@ export function startBanner(info: StartInfo): string {
       `Sign in at ${info.issuer}/signin. No account yet? Create one:`,
       `  printf '%s' 'a-long-password' | npx --no-install keyturn user add --email you@example.com --password-stdin${database}`,
     );
+  } else if (info.people < 0) {
+    lines.push(`Sign in at ${info.issuer}/signin.`);
   } else {
     lines.push(`Sign in at ${info.issuer}/signin (${info.people} ${info.people === 1 ? 'person' : 'people'} can).`);
   }
