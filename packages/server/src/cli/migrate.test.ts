@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { ENV, freePort, keyturn } from '../test-support/cli.js';
+import { ENV, freePort, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { createTestDatabase, testBackends } from '../test-support/databases.js';
 import { TEST_SECRET } from '../test-support/server.js';
 import { migrations } from '../storage/kysely/migrations.js';
@@ -81,6 +81,8 @@ describe('keys rotate on PostgreSQL without KEYTURN_SECRET', () => {
     const withSecret = mkdtempSync(path.join(root, 'data-'));
     const without = mkdtempSync(path.join(root, 'data-'));
     try {
+      // Management commands do not create a database (only serve does): make it as serve would.
+      await prepareDatabase({ database: db.target });
       expect(await keyturn(['keys', 'list', '--database', db.target, '--data-dir', withSecret], { env })).toMatchObject({ code: 0 });
       const { KEYTURN_SECRET: _omitted, ...noSecret } = env;
       const run = await keyturn(['keys', 'rotate', '--database', db.target, '--data-dir', without], { env: noSecret });
