@@ -6,12 +6,18 @@ import type { Keyturn } from './domain/context.js';
 import { collectGarbage, pruneRetiredKeys } from './domain/housekeeping.js';
 import { drain } from './http/lib/drain.js';
 import { buildHttpServer, type HttpOptions } from './http/server.js';
+import { createEventBus } from './observability/eventBus.js';
+import { logSecurityEvents } from './observability/logEvents.js';
+import { createMetrics } from './observability/metrics.js';
+import { startMetricsServer, type MetricsServer } from './observability/metricsServer.js';
 
 export interface RunningServer {
   kt: Keyturn;
   app: FastifyInstance;
   /** Base URL the server listens on (not necessarily the issuer). */
   url: string;
+  /** Base URL of the metrics listener (`/metrics`), or null when `metricsPort` is not set. */
+  metricsUrl: string | null;
   /** Runs one housekeeping pass now (what the timer does every `gcIntervalSec`). */
   housekeeping(): Promise<void>;
   /** Drains HTTP (in-flight requests get `shutdownTimeoutSec`, then connections are closed), then closes storage. */
@@ -22,14 +28,25 @@ export interface StartOptions extends HttpOptions {
   now?: () => number;
 }
 
-/** Opens storage, ensures a signing key, and listens on `config.host:config.port` (0 = a free port). */
+/**
+ * Opens storage, ensures a signing key, and listens on `config.host:config.port` (0 = a free
+ * port); with `metricsPort`, also serves `/metrics` there. Security events go to the log (and
+ * the metrics).
+ */
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const kt = await createKeyturn(config, options.now ? { now: options.now } : {});
-  let app: FastifyInstance;
+  const events = createEventBus();
+  const kt = await createKeyturn(config, { ...(options.now ? { now: options.now } : {}), events });
+  const metrics = config.metricsPort === null ? null : createMetrics(kt);
+  let app: FastifyInstance | undefined;
+  let metricsServer: MetricsServer | null = null;
   try {
-    app = await buildHttpServer(kt, { ...options, trustProxy: options.trustProxy ?? config.trustProxyHops });
+    app = await buildHttpServer(kt, { ...options, trustProxy: options.trustProxy ?? config.trustProxyHops, ...(metrics ? { observe: metrics.observe } : {}) });
+    events.subscribe(logSecurityEvents(app.log));
+    if (metrics) events.subscribe(metrics.onEvent);
     await app.listen({ port: config.port, host: config.host });
+    if (metrics && config.metricsPort !== null) metricsServer = await startMetricsServer(metrics.registry, config.metricsPort, config.metricsHost);
   } catch (err) {
+    await app?.close();
     await kt.close();
     throw err;
   }
@@ -43,8 +60,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     kt,
     app,
     url: `http://${host}:${port}`,
+    metricsUrl: metricsServer?.url ?? null,
     housekeeping: housekeeping.runNow,
     async close() {
+      await metricsServer?.close();
       await housekeeping.stop();
       if (!(await drain(app, kt.config.shutdownTimeoutSec * 1000))) app.log.warn({ afterSec: kt.config.shutdownTimeoutSec }, 'closed connections still open after the shutdown timeout');
       await kt.close();

@@ -80,6 +80,12 @@ export interface ServerConfig {
   keepAliveTimeoutSec: number;
   /** On SIGTERM/SIGINT: seconds in-flight requests may take to finish before remaining connections are closed. */
   shutdownTimeoutSec: number;
+  /** Port of the Prometheus listener (`/metrics`); null = no metrics (the default). */
+  metricsPort: number | null;
+  /** Address of the metrics listener; loopback by default so metrics are never public by accident. */
+  metricsHost: string;
+  /** `json` (one JSON object per line, for a collector) or `pretty` (for a person at a terminal). */
+  logFormat: 'json' | 'pretty';
 }
 
 export interface ConfigFlags {
@@ -100,6 +106,9 @@ export interface ConfigFlags {
   requestTimeout?: string | undefined;
   keepAliveTimeout?: string | undefined;
   shutdownTimeout?: string | undefined;
+  metricsPort?: string | number | undefined;
+  metricsHost?: string | undefined;
+  logFormat?: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +165,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = pro
     auditRetentionDays: positiveInt(flags.auditRetention !== undefined ? String(flags.auditRetention) : env.KEYTURN_AUDIT_RETENTION, 90, '--audit-retention (KEYTURN_AUDIT_RETENTION)', false, ' of days'),
     ...limitsConfig(flags, env),
     ...loadTimeouts(flags, env),
+    ...operatingConfig(flags, env),
   };
 }
 
@@ -186,9 +196,9 @@ function loadTimeouts(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerCo
   };
 }
 
-function parsePort(value: string | number): number {
+function parsePort(value: string | number, name = 'port'): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`port must be a whole number from 0 to 65535, not "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new ConfigError(`${name} must be a whole number from 0 to 65535, not "${value}"`);
   return n;
 }
 
@@ -214,4 +224,16 @@ function normaliseIssuer(raw: string): string {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('issuer must use http or https');
   if (url.search || url.hash) throw new ConfigError('issuer must not have a query or fragment');
   return url.href.replace(/\/+$/, '');
+}
+
+/** Metrics listener and log format (issue 11): `--metrics-port`, `--metrics-host`, `--log-format`. */
+function operatingConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv): Pick<ServerConfig, 'metricsPort' | 'metricsHost' | 'logFormat'> {
+  const port = flags.metricsPort ?? env.KEYTURN_METRICS_PORT;
+  const logFormat = flags.logFormat ?? env.KEYTURN_LOG_FORMAT ?? 'json';
+  if (logFormat !== 'json' && logFormat !== 'pretty') throw new ConfigError(`--log-format (KEYTURN_LOG_FORMAT) must be json or pretty, not "${logFormat}"`);
+  return {
+    metricsPort: port === undefined || port === '' ? null : parsePort(port, '--metrics-port (KEYTURN_METRICS_PORT)'),
+    metricsHost: flags.metricsHost ?? env.KEYTURN_METRICS_HOST ?? '127.0.0.1',
+    logFormat,
+  };
 }

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = path.dirname(fileURLToPath(import.meta.url));
 
 /** Packages and built-in modules that are infrastructure: only storage, http, cli and the composition root use them. */
-const INFRASTRUCTURE = /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|child_process|cluster)$|^(ioredis|pg|better-sqlite3|kysely|fastify|@fastify\/.*|commander|pino)$/;
+const INFRASTRUCTURE = /^(node:)?(fs|fs\/promises|net|http|https|http2|tls|dgram|child_process|cluster)$|^(ioredis|pg|better-sqlite3|kysely|fastify|@fastify\/.*|commander|pino|prom-client)$/;
 
 /** Storage modules the domain may use: types, errors and the counter interface, never an implementation. */
 const STORAGE_CONTRACT = /^storage\/(records|repository|errors|attemptCounter|types)\.js$/;
@@ -62,6 +62,7 @@ describe('layers', () => {
     expect(importsOf(text)).toEqual(['ioredis', '../http/server.js', 'node:fs', '../storage/open.js']);
     expect(violation('domain/a.ts', 'ioredis')).toMatch(/infrastructure/);
     expect(violation('domain/a.ts', 'node:fs/promises')).toMatch(/infrastructure/);
+    expect(violation('domain/a.ts', 'prom-client')).toMatch(/infrastructure/);
     expect(violation('domain/tokens/a.ts', '../../http/server.js')).toMatch(/layer above/);
     expect(violation('domain/a.ts', '../compose.js')).toMatch(/layer above/);
     expect(violation('domain/a.ts', '../storage/open.js')).toMatch(/storage implementation/);

@@ -17,12 +17,13 @@ beforeAll(() => prepareDatabase({ dataDir }));
 
 describe('keyturn --help', () => {
   const commands: Array<[string[], string[]]> = [
-    [[], ['serve', 'user', 'client', 'keys', 'audit', '--version']],
-    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl', '--audit-retention', '--headers-timeout', '--request-timeout', '--keep-alive-timeout', '--shutdown-timeout']],
+    [[], ['serve', 'user', 'client', 'keys', 'audit', 'migrate', '--version']],
+    [['serve'], ['--port', '--host', '--issuer', '--database', '--redis', '--data-dir', '--signing-alg', '--rotation-retry-after-restart', '--rotation-retry-max-outage', '--ipv6-prefix', '--device-code-ttl', '--audit-retention', '--headers-timeout', '--request-timeout', '--keep-alive-timeout', '--shutdown-timeout', '--metrics-port', '--metrics-host', '--log-format', 'KEYTURN_METRICS_PORT', 'KEYTURN_METRICS_HOST']],
     [['user'], ['add', 'list', 'show', 'disable', 'enable', 'remove', 'set-password']],
     [['user', 'list'], ['--json', '--database', '--data-dir']],
     [['user', 'set-password'], ['<email>', '--password-stdin', '--database', '--data-dir']],
     [['audit'], ['--user', '--client', '--since', '--json', '--limit', '--database', '--data-dir']],
+    [['migrate'], ['--database', '--data-dir']],
     [['user', 'add'], ['--email', '--password-stdin', '--name', '--database', '--data-dir']],
     [['client', 'add'], ['--id', '--secret', '--public', '--redirect-uri', '--scope', '--refresh-policy', '--grant-types', '--database', '--data-dir']],
     [['client', 'list'], ['--database', '--data-dir']],

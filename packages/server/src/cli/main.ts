@@ -11,6 +11,7 @@ import { registerLogin } from './login.js';
 import { registerToken } from './token.js';
 import { registerStatus } from './status.js';
 import { registerAudit } from './audit.js';
+import { registerMigrate } from './migrate.js';
 
 /** Each command lives in its own file and adds itself to the program. */
 const registrations: Array<(program: Command) => void> = [
@@ -23,6 +24,7 @@ const registrations: Array<(program: Command) => void> = [
   registerToken,
   registerStatus,
   registerAudit,
+  registerMigrate,
 ];
 
 export function buildProgram(): Command {

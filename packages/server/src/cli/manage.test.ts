@@ -88,7 +88,7 @@ describe('managing users, clients and keys on one data folder, then serving it',
     const port = await freePort();
     const keys = await keyturn(['keys', 'list', ...store]);
     const kid = keys.stdout.split('\n')[1]!.split(/\s+/)[0];
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...store], { env: { ...ENV, KEYTURN_LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), ...store], { env: { ...ENV, KEYTURN_LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -106,7 +106,9 @@ describe('managing users, clients and keys on one data folder, then serving it',
         child.on('close', () => reject(new Error(`serve exited early: ${stderr}`)));
       });
       const url = `http://127.0.0.1:${port}`;
-      expect(stdout).toContain(`Keyturn is listening on ${url}`);
+      // The start is a JSON log line with the facts as fields (the human banner is for a terminal only).
+      const started = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.url !== undefined);
+      expect(started).toMatchObject({ msg: `Keyturn is listening on ${url}`, url, people: 1, signIn: `${url}/signin` });
       const home = await fetch(`${url}/`);
       expect(home.status).toBe(200);
       expect(await home.text()).toContain('href="/signin"');
@@ -119,5 +121,7 @@ describe('managing users, clients and keys on one data folder, then serving it',
     }
     expect(await exited).toBe(0);
     expect(stderr).toBe('');
+    const lines = stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.slice(-2).map((l) => l.msg)).toEqual(['Keyturn is stopping', 'Keyturn stopped']);
   }, 20_000);
 });

@@ -1,8 +1,10 @@
 /** `keyturn serve`: runs the token server until SIGINT/SIGTERM. */
 import type { Command } from 'commander';
-import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../app.js';
-import { fromConfigError } from './lib/configError.js';
+import { prettyStream } from '../observability/prettyLog.js';
+import { cliConfig } from './lib/configError.js';
+import { startBanner, startFields } from './lib/startBanner.js';
+import { explainStartFailure } from './lib/startFailure.js';
 
 interface ServeFlags {
   port?: string;
@@ -22,6 +24,9 @@ interface ServeFlags {
   requestTimeout?: string;
   keepAliveTimeout?: string;
   shutdownTimeout?: string;
+  metricsPort?: string;
+  metricsHost?: string;
+  logFormat?: string;
 }
 
 export function registerServe(program: Command): void {
@@ -45,29 +50,43 @@ export function registerServe(program: Command): void {
     .option('--request-timeout <sec>', 'seconds a client has to send its whole request, body included; then 408 (env KEYTURN_REQUEST_TIMEOUT; default 30)')
     .option('--keep-alive-timeout <sec>', 'seconds an idle keep-alive connection stays open (env KEYTURN_KEEP_ALIVE_TIMEOUT; default 72)')
     .option('--shutdown-timeout <sec>', 'on SIGTERM/SIGINT, seconds requests in flight may take before connections are closed and the process exits 0 (env KEYTURN_SHUTDOWN_TIMEOUT; default 10)')
+    .option('--metrics-port <n>', 'serve Prometheus metrics at /metrics on this port (env KEYTURN_METRICS_PORT; default off)')
+    .option('--metrics-host <host>', 'address of the metrics listener (env KEYTURN_METRICS_HOST; default 127.0.0.1)')
+    .option('--log-format <format>', 'json (one object per line) or pretty (for a terminal) (env KEYTURN_LOG_FORMAT; default json)')
     .action(async (flags: ServeFlags) => {
-      let config;
+      const config = cliConfig(flags);
+      let server;
       try {
-        config = loadConfig(flags);
+        server = await startServer(config, {
+          logger: config.logLevel !== 'silent',
+          logLevel: config.logLevel,
+          ...(config.logFormat === 'pretty' ? { logStream: prettyStream() } : {}),
+        });
       } catch (err) {
-        if (err instanceof ConfigError) throw fromConfigError(err);
-        throw err;
+        throw explainStartFailure(err, config) ?? err;
       }
-      const server = await startServer(config, { logger: config.logLevel !== 'silent', logLevel: config.logLevel });
-      process.stdout.write(
-        [
-          `Keyturn is listening on ${server.url} (issuer ${config.issuer}, database ${config.database.startsWith('postgres') ? 'PostgreSQL' : config.database}).`,
-          `Sign in at ${config.issuer}/signin. No account yet? Create one:`,
-          `  printf '%s' 'a-long-password' | npx keyturn user add --email you@example.com --password-stdin`,
-          `Discovery: ${config.issuer}/.well-known/openid-configuration`,
-          '',
-        ].join('\n'),
-      );
+      const { kt, app } = server;
+      // Only for the banner: a database that drops right after the start must not stop the server here.
+      const people = await kt.repo.countLive(kt.now()).then((c) => c.users, () => -1);
+      const info = { url: server.url, issuer: config.issuer, database: config.database, people, metricsUrl: server.metricsUrl };
+      app.log.info(startFields(info), `Keyturn is listening on ${server.url}`);
+      // The banner is for a person: on a terminal only, never mixed into a collected log stream.
+      if (process.stderr.isTTY) process.stderr.write(startBanner(info));
       await new Promise<void>((resolve) => {
-        const stop = () => {
+        const stop = (signal: NodeJS.Signals) => {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
-          server.close().then(resolve, resolve);
+          app.log.info({ signal }, 'Keyturn is stopping');
+          server.close().then(
+            () => {
+              app.log.info('Keyturn stopped');
+              resolve();
+            },
+            (err: unknown) => {
+              app.log.error({ err: { type: (err as Error).name, message: (err as Error).message } }, 'Keyturn stopped with an error');
+              resolve();
+            },
+          );
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);

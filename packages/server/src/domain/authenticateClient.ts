@@ -34,19 +34,24 @@ export interface ClientCredentials {
  */
 export async function authenticateClient(kt: Keyturn, creds: ClientCredentials): Promise<ClientRecord> {
   const { id, secret, method } = creds;
-  if (!id) throw new ClientAuthError(method, 'client authentication is required');
+  /** The refusal, reported first; the client's id only when such a client exists (never an id a caller made up). */
+  const refuse = async (known: boolean, description?: string) => {
+    await kt.events.emit({ type: 'client.auth_failed', clientId: known ? id : undefined, address: creds.address, outcome: description ?? 'client authentication failed' });
+    return new ClientAuthError(method, description);
+  };
+  if (!id) throw await refuse(false, 'client authentication is required');
   // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
   const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
     if (secret && (await counted(kt, creds.address, async () => (await verifyAgainstDummy(kt, secret), false))) === null) throw locked(kt);
-    throw new ClientAuthError(method);
+    throw await refuse(false);
   }
   if (client.secretHash === null) {
-    if (secret) throw new ClientAuthError(method, 'a public client has no secret');
+    if (secret) throw await refuse(true, 'a public client has no secret');
     return client;
   }
-  if (!secret) throw new ClientAuthError(method, 'client secret is required');
+  if (!secret) throw await refuse(true, 'client secret is required');
   const phc = client.secretHash;
   // A secret verified before (or by a check this request joins) costs no argon2, but a locked
   // address still gets 429: the lock must not turn into an oracle for the right secret.
@@ -56,7 +61,7 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
     const ok = await verdict;
     if (joined && ok !== null) await unlessLocked(kt, creds.address, null);
     if (ok) return client;
-    if (ok === false) throw new ClientAuthError(method);
+    if (ok === false) throw await refuse(true);
     // Refused before checking because of the address of the request whose check this one joined: count on its own.
     if (!joined) throw locked(kt);
   }

@@ -116,9 +116,16 @@ export class SignInError extends KeyturnError {
     /** For ERR_TOO_MANY_ATTEMPTS: seconds until a new attempt is accepted. */
     readonly retryAfterSec = 0,
   ) {
-    super(SIGN_IN_MESSAGES[code]);
+    super(code === 'ERR_TOO_MANY_ATTEMPTS' ? `Too many failed sign-ins. Try again in ${waitFor(retryAfterSec)}.` : SIGN_IN_MESSAGES[code]);
     this.name = 'SignInError';
   }
+}
+
+/** `15 minutes`, `1 minute`, `30 seconds`: what Retry-After says, for a person. */
+function waitFor(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }
 
 /** An authorization request that must not redirect back to the client (unknown client, unregistered redirect URI). */

@@ -9,6 +9,7 @@ import type { SigningAlg } from '../config.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Repository } from '../storage/repository.js';
 import { KeyError } from './errors.js';
+import type { SecurityEvents } from './securityEvents.js';
 import { open, seal } from './secrets.js';
 
 type Key = CryptoKey | KeyObject | Uint8Array;
@@ -37,6 +38,11 @@ export class KeyRing {
   private pending: Promise<void> | null = null;
   /** Monotonic time (performance.now) of the last re-read forced by an unknown kid. */
   private lastForcedReload = -Infinity;
+  /** The kid this process last saw active, and the kids it made active itself (not news to announce). */
+  private seenActiveKid: string | null = null;
+  private readonly ownKids = new Set<string>();
+  /** Until when (performance.now) a change of active key is the first-start race settling, not a rotation. */
+  private settlingUntil = -Infinity;
 
   constructor(
     private readonly repo: Repository,
@@ -45,6 +51,8 @@ export class KeyRing {
     private readonly now: () => number,
     /** Cache lifetime; a rotation made by another process is picked up within it (config.keyCacheSec). */
     private readonly cacheMs: number = RELOAD_MS,
+    /** Told `signing_key.changed` when this process notices another's rotation (its own are `key.rotated`, by `rotateSigningKey`). */
+    private readonly events?: SecurityEvents,
   ) {}
 
   /**
@@ -63,6 +71,7 @@ export class KeyRing {
         await this.repo.deleteSigningKey(record.kid);
       } else {
         await this.repo.activateSigningKey(record.kid, this.now());
+        this.settlingUntil = performance.now() + 2 * FIRST_START_SETTLE_MS;
         setTimeout(() => void this.reload().catch(() => undefined), FIRST_START_SETTLE_MS).unref();
       }
     }
@@ -72,8 +81,14 @@ export class KeyRing {
   /** Creates a key and makes it the active one; the previous one is retired, still published. */
   async rotate(alg: SigningAlg = this.defaultAlg): Promise<SigningKeyRecord> {
     const record = await this.create(alg);
+    this.ownKids.add(record.kid);
     await this.reload();
     return record;
+  }
+
+  /** The kid of the active key this process has loaded (no I/O), or null when none is loaded. */
+  loadedActiveKid(): string | null {
+    return this.cache?.active?.kid ?? null;
   }
 
   /**
@@ -156,6 +171,15 @@ export class KeyRing {
       }
     }
     this.cache = { loadedAt: this.now(), active, publics };
+    await this.noticeActive(active?.kid ?? null);
+  }
+
+  /** Announces a new active key made by another process (ours are announced by `rotateSigningKey`). */
+  private async noticeActive(kid: string | null): Promise<void> {
+    const previous = this.seenActiveKid;
+    if (kid === null || kid === previous) return;
+    this.seenActiveKid = kid;
+    if (previous !== null && !this.ownKids.has(kid) && performance.now() > this.settlingUntil) await this.events?.emit({ type: 'signing_key.changed', data: { kid, previous } });
   }
 
   private async create(alg: SigningAlg): Promise<SigningKeyRecord> {

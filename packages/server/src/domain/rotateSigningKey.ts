@@ -14,7 +14,8 @@ import type { Keyturn } from './context.js';
  * ```
  */
 export async function rotateSigningKey(kt: Keyturn, alg?: SigningAlg): Promise<SigningKeyRecord> {
+  const previous = (await kt.repo.listSigningKeys()).find((k) => k.status === 'active')?.kid ?? null;
   const key = await kt.keys.rotate(alg);
-  await kt.events.emit({ type: 'key.rotated', actor: 'operator', detail: `${key.kid} (${key.alg})` });
+  await kt.events.emit({ type: 'key.rotated', actor: 'operator', detail: `${key.kid} (${key.alg})`, data: { kid: key.kid, alg: key.alg, previous } });
   return key;
 }

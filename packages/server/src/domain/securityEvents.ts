@@ -31,7 +31,30 @@ export type SecurityEventType =
   | 'client.added'
   | 'client.removed'
   | 'key.rotated'
-  | 'key.pruned';
+  | 'key.pruned'
+  // Reported for metrics and log lines, never stored in the audit trail (AUDITED leaves them out):
+  /** A sign-in refused unchecked while the account or address is locked (a flood must not fill the trail). */
+  | 'signin.refused'
+  /** The token endpoint answered with tokens (`grantType`, `outcome: 'ok'`); every grant type, refreshes too. */
+  | 'tokens.issued'
+  /** The token endpoint refused; `outcome` is the RFC 6749 error code. */
+  | 'grant.refused'
+  /** A client failed to authenticate; `clientId` only when such a client exists. */
+  | 'client.auth_failed'
+  /** A serving process noticed that another one made a new signing key active (`data.kid`). */
+  | 'signing_key.changed'
+  /** A correctly signed access token named another issuer (`data.issuer`, `data.expected`). */
+  | 'token.foreign_issuer';
+
+/** The types that are observations, not audit records: counted and logged, never stored. */
+export const UNAUDITED: ReadonlySet<SecurityEventType> = new Set<SecurityEventType>([
+  'signin.refused',
+  'tokens.issued',
+  'grant.refused',
+  'client.auth_failed',
+  'signing_key.changed',
+  'token.foreign_issuer',
+]);
 
 /** Who caused an event: the person themselves, a client, the operator (the `keyturn` command), or the server on its own. */
 export type SecurityActor = 'person' | 'client' | 'operator' | 'system';
@@ -49,6 +72,12 @@ export interface SecurityEvent {
   actor?: SecurityActor | undefined;
   /** A short note: a reason, a key id, a count. */
   detail?: string | null | undefined;
+  /** Short machine-readable result for metrics: `ok`, an RFC 6749 error code, a reason. Not stored. */
+  outcome?: string | undefined;
+  /** The grant type at the token endpoint. Not stored. */
+  grantType?: string | undefined;
+  /** Fields for log lines (a kid, a window, issuers). Not stored. */
+  data?: Record<string, string | number | boolean | null> | undefined;
 }
 
 /** Where the domain sends security events. */

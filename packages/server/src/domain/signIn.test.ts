@@ -7,7 +7,7 @@ import { NPSSO_PATTERN, resolveSso } from './sso.js';
 import { signIn } from './signIn.js';
 
 const WRONG = { name: 'SignInError', code: 'ERR_INVALID_CREDENTIALS', message: 'Wrong email or password.' };
-const LOCKED = { name: 'SignInError', code: 'ERR_TOO_MANY_ATTEMPTS', message: 'Too many failed sign-ins. Try again later.', retryAfterSec: 900 };
+const LOCKED = { name: 'SignInError', code: 'ERR_TOO_MANY_ATTEMPTS', message: 'Too many failed sign-ins. Try again in 15 minutes.', retryAfterSec: 900 };
 
 describe('signIn', () => {
   const t = useDomainContext({ config: { loginLockAfter: 3, loginSlowAfter: 100 } });

@@ -35,7 +35,10 @@ export async function signIn(
   const keys = [`acct:${sha256Hex(email)}`, `addr:${addressKey(input.address, kt.config.ipv6Prefix)}`];
   const attempts = await countAttempt(kt.attempts, keys, loginLockAfter, loginWindowSec * 1000);
   // Attempts refused while locked are not recorded one by one: a flood must not fill the audit trail.
-  if (attempts === null) throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  if (attempts === null) {
+    await kt.events.emit({ type: 'signin.refused', email, address: input.address, outcome: 'locked' });
+    throw new SignInError('ERR_TOO_MANY_ATTEMPTS', loginWindowSec);
+  }
 
   // A NUL can be in no stored email, and PostgreSQL refuses it in a query.
   const user = email.length > 0 && !email.includes('\0') ? await kt.repo.findUserByEmail(email) : null;
@@ -49,8 +52,8 @@ export async function signIn(
   }
   const seen = { userId: user?.id ?? null, email, address: input.address, actor: 'person' } as const;
   if (!ok || !user) {
-    await kt.events.emit({ ...seen, type: 'signin.failed', detail: user ? 'wrong password' : 'no such account' });
-    if (attempts >= loginLockAfter) await kt.events.emit({ ...seen, type: 'signin.locked', detail: `${attempts} failed attempts; locked for ${loginWindowSec} s` });
+    await kt.events.emit({ ...seen, type: 'signin.failed', outcome: 'invalid_credentials', detail: user ? 'wrong password' : 'no such account' });
+    if (attempts >= loginLockAfter) await kt.events.emit({ ...seen, type: 'signin.locked', detail: `${attempts} failed attempts; locked for ${loginWindowSec} s`, data: { windowSec: loginWindowSec } });
     if (attempts >= loginSlowAfter) {
       // Slow down guessing: 250 ms, doubling, capped at 4 s.
       await sleep(Math.min(250 * 2 ** (attempts - loginSlowAfter), 4000));

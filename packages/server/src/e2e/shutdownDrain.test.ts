@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENV, keyturn, prepareDatabase } from '../test-support/cli.js';
 import { cookieValue, csrfFrom, raw } from '../test-support/http.js';
 import { formPostHead, holdConnection } from '../test-support/heldConnection.js';
@@ -22,6 +22,8 @@ const EXIT_SLACK_MS = 4_000;
 
 describe('keyturn serve on SIGTERM', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'keyturn-drain-'));
+  // `user add` does not create a database (only serve does): make it as serve would.
+  beforeAll(() => prepareDatabase({ dataDir }));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('finishes a request in flight, closes a connection that holds its body back, and exits 0 within the shutdown timeout', async () => {
@@ -30,7 +32,6 @@ describe('keyturn serve on SIGTERM', () => {
     const env = { ...ENV, KEYTURN_SECRET: `drain-${randomBytes(16).toString('hex')}`, KEYTURN_SHUTDOWN_TIMEOUT: String(SHUTDOWN_SEC), KEYTURN_LOG_LEVEL: 'warn' };
     const store = ['--data-dir', dataDir];
     const email = uniqueEmail('ada');
-    await prepareDatabase({ dataDir });
     expect(await keyturn(['user', 'add', '--email', email, '--password-stdin', ...store], { env, stdin: PASSWORD })).toMatchObject({ code: 0 });
     const p = await startServe(store, env);
     try {

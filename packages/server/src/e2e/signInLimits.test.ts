@@ -58,6 +58,8 @@ describe('the sign-in limits, slowing down first', () => {
     expect(locked.status).toBe(429);
     expect(locked.headers['retry-after']).toBe(String(15 * 60));
     expect(locked.body).toContain('Too many failed sign-ins');
+    // The page says how long, as Retry-After does (regression: it said "Try again later.").
+    expect(locked.body).toContain('Try again in 15 minutes.');
     expect(cookieValue(setCookies(locked), 'npsso')).toBeUndefined();
     // Another account from an address that has not failed is not affected.
     expect((await attempt(s, '127.0.1.98', cyd.email, PASSWORD)).status).toBe(303);

@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ClientAuthError, KeyturnError, OAuthError, type ServerErrorCode } from '../domain/errors.js';
 import { ServiceUnavailableError } from '../storage/errors.js';
+import { noteOnLog } from './lib/requestLog.js';
 import { errorPage } from './views/pages.js';
 
 /** The status of a domain error that reaches the handler (an `OAuthError` carries its own). */
@@ -37,6 +38,7 @@ export function wantsJson(request: FastifyRequest): boolean {
 }
 
 export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
+  noteOnLog(request, { outcome: error instanceof OAuthError ? error.error : String((error as { code?: unknown }).code ?? error.name) });
   if (error instanceof OAuthError) {
     if (error instanceof ClientAuthError && error.method === 'client_secret_basic') {
       reply.header('WWW-Authenticate', 'Basic realm="keyturn", charset="UTF-8"');

@@ -22,6 +22,8 @@ import { registerSignOutRoute } from './routes/signout.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerDeviceAuthorizationRoute } from './routes/deviceAuthorization.js';
 import { registerDeviceRoutes } from './routes/device.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { requestIdOf } from './lib/requestLog.js';
 
 export interface HttpOptions {
   /** Log requests (method, path without query, status); tokens and cookies are never logged. */
@@ -31,6 +33,17 @@ export interface HttpOptions {
   logStream?: { write(line: string): void };
   /** false, or the number of proxy hops to trust (config trustProxyHops). */
   trustProxy?: boolean | number;
+  /** Told of every answered request (metrics): the route pattern (never the raw URL), method, status and seconds taken. */
+  observe?: (sample: HttpSample) => void;
+}
+
+/** One answered request, as `HttpOptions.observe` sees it. */
+export interface HttpSample {
+  /** The route pattern (`/api/authz/v3/oauth/token`), or `unmatched` for a 404 of no route. */
+  route: string;
+  method: string;
+  status: number;
+  seconds: number;
 }
 
 /** A route module: adds its routes to the app. */
@@ -38,7 +51,7 @@ export type RouteModule = (app: FastifyInstance, kt: Keyturn) => void;
 
 /** Route modules, in one list so new endpoints are one line here. */
 export const routeModules: RouteModule[] = [registerPageRoutes, registerSsoRoutes, registerAuthorizeRoute, registerTokenRoute, registerWellKnownRoutes, registerRevokeRoute, registerIntrospectRoute, registerUserInfoRoute, registerSignOutRoute, registerAccountRoutes];
-routeModules.push(registerDeviceAuthorizationRoute, registerDeviceRoutes);
+routeModules.push(registerDeviceAuthorizationRoute, registerDeviceRoutes, registerHealthRoutes);
 
 export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -57,6 +70,9 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     // A hop count becomes proxy-addr's trust function: the socket and the next hops-1 addresses are our proxies.
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     return503OnClosing: true,
+    // X-Request-Id of a sane shape is kept (a proxy's correlation id), else one is made; echoed below.
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { maxParamLength: 200 },
     ...serverTimeouts(kt.config),
   });
@@ -67,6 +83,7 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
   await app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('X-Request-Id', request.id);
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     const type = String(reply.getHeader('content-type') ?? '');
@@ -77,6 +94,13 @@ export async function buildHttpServer(kt: Keyturn, options: HttpOptions = {}): P
     }
     return payload;
   });
+
+  const observe = options.observe;
+  if (observe) {
+    app.addHook('onResponse', async (request, reply) => {
+      observe({ route: request.routeOptions.url ?? 'unmatched', method: request.method, status: reply.statusCode, seconds: reply.elapsedTime / 1000 });
+    });
+  }
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => handleError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {

@@ -16,5 +16,7 @@ export interface AttemptCounter {
   /** Takes back one hit: an attempt counted up front that turned out not to be a failure. Never below zero. */
   undo(key: string): Promise<void>;
   reset(key: string): Promise<void>;
+  /** Resolves when the backing store answers (readiness probe); the in-memory counter always does. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

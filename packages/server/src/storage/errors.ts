@@ -2,9 +2,10 @@
  * The failures the storage layer reports, each with a stable `code`, so callers `switch (err.code)`
  * instead of matching messages (which never carry a stored value or SQL).
  */
+import { driverReason } from './lib/driverReason.js';
 
 /** Every `code` a storage error can carry. */
-export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE' | 'ERR_NO_DATABASE';
+export type StorageErrorCode = 'ERR_DUPLICATE' | 'ERR_NOT_FOUND' | 'ERR_CORRUPT_ROW' | 'ERR_UNAVAILABLE' | 'ERR_NO_DATABASE' | 'ERR_DATABASE_NEWER';
 
 /** A row with the same unique key (an id, an email) already exists. */
 export class DuplicateError extends Error {
@@ -39,15 +40,19 @@ export type BackingService = 'database' | 'redis';
 /**
  * A backing service cannot answer now (refused, reset, shut down, busy or locked, timed out):
  * the request may succeed later, so it is answered 503 with `Retry-After`, not 500. The driver's
- * error is kept as `cause` for the log; the message names only the service.
+ * error is kept as `cause` for the log; the message names only the service. `reason` is the
+ * driver's own words (`ECONNREFUSED 127.0.0.1:5432`, `database "x" does not exist`) for the
+ * operator (start failures, logs), never a stored value.
  */
 export class ServiceUnavailableError extends Error {
   readonly code = 'ERR_UNAVAILABLE' satisfies StorageErrorCode;
+  readonly reason: string;
   constructor(
     readonly service: BackingService,
     options?: { cause?: unknown },
   ) {
     super(`the ${service} is unavailable`, options);
+    this.reason = options?.cause === undefined ? 'unavailable' : driverReason(options.cause);
     this.name = 'ServiceUnavailableError';
   }
 }
@@ -61,5 +66,14 @@ export class NoDatabaseError extends Error {
   constructor(readonly where: string) {
     super(`no Keyturn database at ${where}`);
     this.name = 'NoDatabaseError';
+  }
+}
+
+/** The database holds migrations this code does not know: a newer Keyturn upgraded it. */
+export class DatabaseNewerError extends Error {
+  readonly code = 'ERR_DATABASE_NEWER' satisfies StorageErrorCode;
+  constructor(readonly unknown: string[]) {
+    super(`the database was migrated by a newer Keyturn (it has ${unknown.join(', ')}, which this version does not know)`);
+    this.name = 'DatabaseNewerError';
   }
 }

@@ -4,15 +4,23 @@
  * one database at once.
  */
 import { Kysely, PostgresDialect } from 'kysely';
+import { ServiceUnavailableError } from './errors.js';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
+import { assertKnownMigrations } from './kysely/migrations.js';
 import type { Database } from './kysely/schema.js';
+import type { OpenOptions } from './open.js';
 import type { Repository } from './repository.js';
 
 const INT8_OID = 20;
+/** How long opening a connection may take before the request (or the start) fails. */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Connects to the PostgreSQL database at `url` (`postgres://user@host:port/db`), applies
- * pending migrations, and returns it as a `Repository`.
+ * pending migrations (unless `options.migrate` is false), and returns it as a `Repository`.
+ * A database that cannot be reached or refuses the connection fails at once with a
+ * `ServiceUnavailableError` carrying the server's reason (`database "x" does not exist`);
+ * later outages surface the same way from every method, and the pool reconnects by itself.
  *
  * @example
  * ```ts
@@ -21,14 +29,13 @@ const INT8_OID = 20;
  * await repo.close();
  * ```
  */
-export async function createPostgresRepository(url: string): Promise<Repository> {
+export async function createPostgresRepository(url: string, options: OpenOptions = {}): Promise<Repository> {
   const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
-    // A database that does not answer (a dropped route, a full backlog) fails the request in
-    // 5 s with ServiceUnavailableError instead of holding it for the kernel's TCP timeout.
-    connectionTimeoutMillis: 5_000,
+    // A database that does not answer fails the request in bounded time instead of hanging it.
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     // Epoch-ms times live in int8 columns; read them as JS numbers. Set on this pool only:
     // the global `pg.types` belongs to whoever else uses pg in the process.
     types: {
@@ -46,10 +53,18 @@ export async function createPostgresRepository(url: string): Promise<Repository>
   // its query fails on its own (ServiceUnavailableError) and the pool drops the broken client.
   pool.on('connect', (client) => client.on('error', () => {}));
 
+  try {
+    await pool.query('select 1');
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw new ServiceUnavailableError('database', { cause: err });
+  }
+
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const repo = createKyselyRepository(db, 'postgres');
   try {
-    await repo.migrate();
+    if (options.migrate === false) await assertKnownMigrations(db);
+    else await repo.migrate();
   } catch (err) {
     await repo.close();
     throw err;

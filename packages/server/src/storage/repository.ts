@@ -22,6 +22,13 @@ import type {
   UserStatus,
 } from './records.js';
 
+/** What `countLive` answers. */
+export interface LiveCounts {
+  users: number;
+  grants: number;
+  ssoSessions: number;
+}
+
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
 
@@ -158,7 +165,16 @@ export interface Repository {
   /** Deletes at most `batchSize` events older than `before`; returns how many went. */
   deleteAuditEventsBefore(before: EpochMs, batchSize: number): Promise<number>;
 
-  /** Applies pending migrations. Idempotent; safe when several processes start at once. */
-  migrate(): Promise<void>;
+  /**
+   * Applies pending migrations and returns the names applied. Idempotent; safe when several
+   * processes start at once. Throws `DatabaseNewerError` on a database a newer Keyturn migrated.
+   */
+  migrate(): Promise<string[]>;
+
+  // Status (probes, metrics, the start banner)
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  /** How many people there are, and how many grants and SSO sessions are live (not revoked, not expired) at `now`. */
+  countLive(now: EpochMs): Promise<LiveCounts>;
   close(): Promise<void>;
 }

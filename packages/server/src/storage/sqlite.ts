@@ -12,7 +12,8 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
-import { migrateToLatest } from './kysely/migrations.js';
+import { assertKnownMigrations, migrateToLatest } from './kysely/migrations.js';
+import type { OpenOptions } from './open.js';
 import type { Database } from './kysely/schema.js';
 import { ImmediateSqliteDialect } from './kysely/sqliteDialect.js';
 import type { Repository } from './repository.js';
@@ -29,7 +30,7 @@ interface SharedDatabase {
 /** Open files of this process, by absolute path. */
 const openFiles = new Map<string, Promise<SharedDatabase>>();
 
-async function openKysely(file: string): Promise<Kysely<Database>> {
+async function openKysely(file: string, migrate: boolean): Promise<Kysely<Database>> {
   const { default: BetterSqlite3 } = await import('better-sqlite3');
   const sqlite = new BetterSqlite3(file);
   try {
@@ -45,7 +46,8 @@ async function openKysely(file: string): Promise<Kysely<Database>> {
   }
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   try {
-    await migrateToLatest(db);
+    if (migrate) await migrateToLatest(db);
+    else await assertKnownMigrations(db);
   } catch (err) {
     await db.destroy();
     throw err;
@@ -55,8 +57,8 @@ async function openKysely(file: string): Promise<Kysely<Database>> {
 
 /**
  * Opens (creating it and its folder if needed) the SQLite database at `path`, applies
- * pending migrations, and returns it as a `Repository`. `':memory:'` gives a private
- * in-memory database.
+ * pending migrations (unless `options.migrate` is false), and returns it as a `Repository`.
+ * `':memory:'` gives a private in-memory database.
  *
  * @example
  * ```ts
@@ -68,9 +70,10 @@ async function openKysely(file: string): Promise<Kysely<Database>> {
  * }
  * ```
  */
-export async function createSqliteRepository(path: string): Promise<Repository> {
+export async function createSqliteRepository(path: string, options: OpenOptions = {}): Promise<Repository> {
+  const migrate = options.migrate !== false;
   if (path === ':memory:' || path === '') {
-    return createKyselyRepository(await openKysely(':memory:'), 'sqlite');
+    return createKyselyRepository(await openKysely(':memory:', migrate), 'sqlite');
   }
 
   const file = resolve(path);
@@ -81,7 +84,7 @@ export async function createSqliteRepository(path: string): Promise<Repository> 
         await mkdir(dirname(file), { recursive: true, mode: 0o700 });
         // Owner-only from the start; SQLite gives its -wal and -shm files the same mode.
         await (await open(file, 'a', 0o600)).close();
-        return { db: await openKysely(file), refs: 0, closing: false };
+        return { db: await openKysely(file, migrate), refs: 0, closing: false };
       })();
       openFiles.set(file, opening);
       const failed = opening;

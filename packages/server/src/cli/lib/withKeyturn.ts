@@ -2,10 +2,11 @@
 import { ConfigError, loadConfig, type ConfigFlags } from '../../config.js';
 import { createKeyturn } from '../../compose.js';
 import type { Keyturn } from '../../domain/context.js';
-import { ManagementError } from '../../domain/errors.js';
+import { KeyError, ManagementError } from '../../domain/errors.js';
 import { NoDatabaseError } from '../../storage/errors.js';
 import { fromConfigError } from './configError.js';
 import { CliError } from './errors.js';
+import { explainStartFailure } from './startFailure.js';
 
 /** What to do next, per kind of refusal, appended to the domain's message ("…already exists: <advice>"). */
 export type ManagementAdvice = Partial<Record<ManagementError['code'], string>>;
@@ -22,8 +23,10 @@ export interface WithKeyturnOptions {
  */
 export async function withKeyturn<T>(flags: ConfigFlags, fn: (kt: Keyturn) => Promise<T>, options: WithKeyturnOptions = {}): Promise<T> {
   let kt: Keyturn;
+  let config: ReturnType<typeof loadConfig> | undefined;
   try {
-    kt = await createKeyturn(loadConfig(flags), { skipKeys: !options.keys, mustExist: true });
+    config = loadConfig(flags);
+    kt = await createKeyturn(config, { skipKeys: !options.keys, mustExist: true });
   } catch (err) {
     if (err instanceof ConfigError) throw fromConfigError(err);
     if (err instanceof NoDatabaseError) {
@@ -33,6 +36,10 @@ export async function withKeyturn<T>(flags: ConfigFlags, fn: (kt: Keyturn) => Pr
           'or start keyturn serve once to create the database',
       );
     }
+    const explained = config && explainStartFailure(err, config);
+    if (explained) throw explained;
+    // The secret's own words ("no server secret was given …") say what to do.
+    if (err instanceof KeyError) throw new CliError(err.message);
     const reason = err instanceof Error ? err.message : String(err);
     throw new CliError(
       `could not open the database (${reason}): check --database and --data-dir (env KEYTURN_DATABASE_URL, KEYTURN_DATA_DIR)`,

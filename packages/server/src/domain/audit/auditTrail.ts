@@ -2,7 +2,7 @@
 import type { AuditEventRecord } from '../../storage/records.js';
 import type { Repository } from '../../storage/repository.js';
 import { randomToken } from '../lib/crypto.js';
-import type { SecurityEvent, SecurityEvents } from '../securityEvents.js';
+import { UNAUDITED, type SecurityEvent, type SecurityEvents } from '../securityEvents.js';
 
 /** Longest stored value of each text field: an event must not become a way to fill the disk. */
 const MAX = { email: 254, clientId: 128, address: 64, detail: 200 } as const;
@@ -29,6 +29,7 @@ export function auditTrail(repo: Repository, now: () => number): SecurityEvents 
   let sequence = 0;
   return {
     async emit(event: SecurityEvent) {
+      if (UNAUDITED.has(event.type)) return;
       // Id and time before any await: they fix the order in which events were emitted.
       const time = now();
       sequence = (sequence + 1) % 1e9;

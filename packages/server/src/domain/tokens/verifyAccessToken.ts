@@ -39,6 +39,8 @@ export async function verifyAccessToken(kt: Keyturn, token: string): Promise<Ver
       currentDate: new Date(kt.now()),
     }));
   } catch (err) {
+    // The signature held (jose checks claims after it): one of our keys signed for another issuer.
+    if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'iss') await reportForeignIssuer(kt, err.payload);
     if (err instanceof errors.JOSEError || err instanceof TypeError) return null;
     throw err;
   }
@@ -48,6 +50,16 @@ export async function verifyAccessToken(kt: Keyturn, token: string): Promise<Ver
   const [grant, revoked, user] = await Promise.all([kt.repo.getGrant(claims.sid), kt.repo.isAccessTokenRevoked(claims.jti), kt.repo.findUserById(claims.sub)]);
   if (!grant || grant.revokedAt !== null || revoked || user === null || user.status !== 'active') return null;
   return { claims, grant };
+}
+
+/**
+ * Two servers on one database sign with the same keys; with different `--issuer`s each refuses
+ * the other's tokens. Says so (an event the edge logs), naming both issuers.
+ */
+async function reportForeignIssuer(kt: Keyturn, payload: JWTPayload): Promise<void> {
+  const issuer = typeof payload.iss === 'string' ? payload.iss.slice(0, 200) : String(payload.iss);
+  const clientId = typeof payload.client_id === 'string' ? payload.client_id.slice(0, 200) : undefined;
+  await kt.events.emit({ type: 'token.foreign_issuer', clientId, data: { issuer, expected: kt.config.issuer } });
 }
 
 /**

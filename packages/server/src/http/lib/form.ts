@@ -6,6 +6,7 @@ import { OAuthError } from '../../domain/errors.js';
 import type { ClientRecord } from '../../storage/records.js';
 import { parseClientCredentials } from './clientCredentials.js';
 import { pick } from './params.js';
+import { noteOnLog } from './requestLog.js';
 
 export function isFormRequest(request: FastifyRequest): boolean {
   const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -28,5 +29,6 @@ export async function readClientForm<K extends string>(
   if (!isFormRequest(request)) throw new OAuthError('invalid_request', 'the body must be application/x-www-form-urlencoded');
   const form = readForm(request, [...names, 'client_id', 'client_secret'] as const);
   const client = await authenticateClient(kt, parseClientCredentials(request, form));
+  noteOnLog(request, { clientId: client.id });
   return { client, form };
 }

@@ -8,9 +8,10 @@ import { DEVICE_CODE_GRANT, GRANT_TYPES, requireGrant } from '../../domain/grant
 import { exchangeCode } from '../../domain/tokens/exchangeCode.js';
 import { refreshTokens } from '../../domain/tokens/refresh.js';
 import { readClientForm } from '../lib/form.js';
+import { reportingOutcome } from '../lib/grantOutcome.js';
 
 export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
-  app.post(PATHS.token, async (request, reply) => {
+  app.post(PATHS.token, reportingOutcome(kt, async (request, reply) => {
     const { client, form } = await readClientForm(kt, request, ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'token_format', 'device_code']);
     const known = GRANT_TYPES.find((g) => g === form.grant_type);
     if (known) requireGrant(client, known);
@@ -38,5 +39,5 @@ export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
         throw new OAuthError('unsupported_grant_type', `grant_type must be one of ${GRANT_TYPES.join(', ')}`);
     }
     return reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache').send(body);
-  });
+  }));
 }

@@ -46,6 +46,7 @@ export function createMemoryAttemptCounter(maxKeys = 100_000, now: () => number 
     async reset(key) {
       entries.delete(key);
     },
+    async ping() {},
     async close() {
       entries.clear();
     },

@@ -9,19 +9,21 @@ import { guardUnavailable } from '../lib/guardUnavailable.js';
 /**
  * Fail fast while Redis is away: one retry, no queue of commands waiting for a reconnect, and
  * bounded waits, so a request is answered 503 in about a second instead of hanging or
- * piling up; reconnect at most a second apart, so service resumes soon after Redis does.
+ * piling up; reconnect (once connected) at most a second apart, so service resumes soon after Redis does.
  */
 const FAIL_FAST = {
   maxRetriesPerRequest: 1,
   enableOfflineQueue: false,
   connectTimeout: 2_000,
   commandTimeout: 2_000,
-  retryStrategy: (times: number) => Math.min(times * 100, 1_000),
 } as const;
 
 /**
  * Connects to Redis at `url` and counts under keys `prefix + key` (INCR + PEXPIRE NX in one
- * round trip, so the window starts at the first hit).
+ * round trip, so the window starts at the first hit). A Redis that cannot be reached at start
+ * fails at once with a `ServiceUnavailableError` naming the reason (`ECONNREFUSED 127.0.0.1:1`)
+ * instead of retrying forever; once connected, a lost connection is retried in the background
+ * and requests meanwhile fail with `ServiceUnavailableError`.
  *
  * @example
  * ```ts
@@ -32,16 +34,23 @@ const FAIL_FAST = {
  */
 export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:login:'): Promise<AttemptCounter> {
   const { Redis } = await import('ioredis');
-  const redis = new Redis(url, { lazyConnect: true, ...FAIL_FAST });
+  let connected = false;
+  let lastError: unknown;
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    ...FAIL_FAST,
+    // Before the first connection, no retry: the start fails and says why.
+    retryStrategy: (times) => (connected ? Math.min(times * 100, 1_000) : null),
+  });
   // Without a listener ioredis prints "Unhandled error event" with a stack for every failed
   // reconnect; each request that needs Redis meanwhile gets its own ServiceUnavailableError.
-  redis.on('error', () => {});
+  redis.on('error', (err) => (lastError = err));
   try {
     await redis.connect();
+    connected = true;
   } catch (err) {
-    // connect() gives up, but the client would go on reconnecting and keep the process alive.
-    redis.disconnect();
-    throw err;
+    // With no retry the client has ended already (a disconnect() now would hold the process for 2 s).
+    throw new ServiceUnavailableError('redis', { cause: lastError ?? err });
   }
   return guardUnavailable<AttemptCounter>({
     async hit(key, windowMs) {
@@ -66,6 +75,9 @@ export async function createRedisAttemptCounter(url: string, prefix = 'keyturn:l
     },
     async reset(key) {
       await redis.del(prefix + key).catch(unavailable);
+    },
+    async ping() {
+      await redis.ping().catch(unavailable);
     },
     async close() {
       // quit() needs a live connection; a Redis that is away is just let go.

@@ -19,6 +19,7 @@ import { revokedAccessTokensStore } from './revokedAccessTokens.js';
 import type { Database } from './schema.js';
 import { signingKeysStore } from './signingKeys.js';
 import { ssoSessionsStore } from './ssoSessions.js';
+import { statusStore } from './status.js';
 import { usersStore } from './users.js';
 
 export interface KyselyRepositoryOptions {
@@ -59,6 +60,7 @@ export function createKyselyRepository(
     ...housekeepingStore(db),
     ...deviceCodesStore(db),
     ...auditEventsStore(db),
+    ...statusStore(db),
     migrate: () => migrateToLatest(db),
     /** Idempotent: a second call waits for the first. */
     close() {

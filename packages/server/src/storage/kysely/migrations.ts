@@ -4,6 +4,7 @@
  * PostgreSQL: text ids, `bigint` epoch-ms times, integer 0/1 booleans, JSON text arrays.
  */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { DatabaseNewerError } from '../errors.js';
 import { auditEventsAndUserStatus } from './migration0004.js';
 import { deviceGrantMigration } from './deviceGrantMigration.js';
 
@@ -192,16 +193,48 @@ export class MigrationError extends Error {
 }
 
 /**
- * Applies every pending migration. Kysely's `Migrator` takes a lock first (an advisory
- * lock on PostgreSQL; on SQLite our dialect runs each migration in `BEGIN IMMEDIATE`),
- * so several processes may call this at once.
+ * Names of migrations the database has run that this code does not know (a newer Keyturn ran
+ * them), oldest first; empty for a fresh database.
  *
  * @example
  * ```ts
- * await migrateToLatest(db);
+ * if ((await unknownMigrations(db)).length > 0) throw new DatabaseNewerError(names);
  * ```
  */
-export async function migrateToLatest(db: AnyDb): Promise<void> {
+export async function unknownMigrations(db: AnyDb): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === 'kysely_migration')) return [];
+  const rows = (await db.selectFrom('kysely_migration').select('name').orderBy('name').execute()) as Array<{ name: string }>;
+  return rows.map((r) => r.name).filter((name) => !Object.hasOwn(migrations, name));
+}
+
+/**
+ * Refuses a database migrated by a newer Keyturn (`DatabaseNewerError`): its schema may hold
+ * what this code would misread or break.
+ *
+ * @example
+ * ```ts
+ * await assertKnownMigrations(db);
+ * ```
+ */
+export async function assertKnownMigrations(db: AnyDb): Promise<void> {
+  const unknown = await unknownMigrations(db);
+  if (unknown.length > 0) throw new DatabaseNewerError(unknown);
+}
+
+/**
+ * Applies every pending migration and returns the names of those it applied (empty when the
+ * database was up to date). Refuses a database that a newer Keyturn migrated. Kysely's
+ * `Migrator` takes a lock first (an advisory lock on PostgreSQL; on SQLite our dialect runs
+ * each migration in `BEGIN IMMEDIATE`), so several processes may call this at once.
+ *
+ * @example
+ * ```ts
+ * const applied = await migrateToLatest(db); // ['0002_redirect_uri_given']
+ * ```
+ */
+export async function migrateToLatest(db: AnyDb): Promise<string[]> {
+  await assertKnownMigrations(db);
   const migrator = new Migrator({ db, provider: inCodeMigrationProvider });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
@@ -211,4 +244,5 @@ export async function migrateToLatest(db: AnyDb): Promise<void> {
       { cause: error },
     );
   }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -26,7 +26,7 @@ const MESSAGES = [
 
 /**
  * True when `err` (or an error it wraps as `cause`, or, for a Redis transaction, one of its
- * `previousErrors`) says that the database or Redis is unavailable.
+ * `previousErrors`, or one of an AggregateError's `errors`) says that the database or Redis is unavailable.
  *
  * @example
  * ```ts
@@ -35,9 +35,11 @@ const MESSAGES = [
  */
 export function isUnavailable(err: unknown, depth = 0): boolean {
   if (!(err instanceof Error) || depth > 4) return false;
-  const { code, previousErrors } = err as Error & { code?: unknown; previousErrors?: unknown };
+  const { code, previousErrors, errors } = err as Error & { code?: unknown; previousErrors?: unknown; errors?: unknown };
   if (typeof code === 'string' && (NETWORK_CODES.has(code) || PG_STATE.test(code) || SQLITE_CODE.test(code))) return true;
   if (err.name === 'MaxRetriesPerRequestError' || MESSAGES.some((m) => m.test(err.message))) return true;
   if (Array.isArray(previousErrors) && previousErrors.some((e) => isUnavailable(e, depth + 1))) return true;
+  // Node reports a refused dual-stack connection as an AggregateError of one error per address.
+  if (Array.isArray(errors) && errors.some((e) => isUnavailable(e, depth + 1))) return true;
   return isUnavailable(err.cause, depth + 1);
 }
