@@ -13,7 +13,7 @@
 // Env: BENCH_CONNECTIONS (50), BENCH_ROUNDS (5) of BENCH_SLICE_MS (500) per row, BENCH_WARMUP (300),
 //      BENCH_TOKENS (1000), BENCH_CODES (3000), BENCH_SCALE (1000000; 0 skips), BENCH_ALGS (RS256,ES256),
 //      BENCH_FLOOR_IN_FLIGHT (8), BENCH_ONLY=reuse,rotate (groups whose titles contain one of these),
-//      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
+//      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, BENCH_BASELINE=<other builds' dist/index.js, comma-separated> (adds their rows, to measure a change), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
@@ -44,6 +44,7 @@ const ONLY = env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null;
 const PG_ADMIN_URL = env.KEYTURN_BENCH_PG_URL ?? env.KEYTURN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const WITH_POSTGRES = env.BENCH_SKIP_POSTGRES !== '1';
 const WITH_PEER = env.BENCH_SKIP_PEER !== '1';
+const BASELINES = env.BENCH_BASELINE ? env.BENCH_BASELINE.split(',').map((p) => path.resolve(p)) : [];
 
 const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
@@ -66,7 +67,7 @@ const cleanups = [];
 const summary = [];
 
 /** A Keyturn server on a fresh SQLite file or PostgreSQL database, with the bench person and clients. */
-async function startKeyturn(backend, alg) {
+async function startKeyturn(backend, alg, build = null) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let database = path.join(dataDir, 'keyturn.db');
@@ -75,9 +76,10 @@ async function startKeyturn(backend, alg) {
     cleanups.push(() => db.drop());
     database = db.url;
   }
-  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT }, { KEYTURN_CODE_TTL: '600' });
+  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build }, { KEYTURN_CODE_TTL: '600' });
   cleanups.push(() => child.close());
-  return { ...child, backend, database, label: `Keyturn ${backend}` };
+  // A baseline is named after the folder above its dist/.
+  return { ...child, backend, database, baseline: build !== null, label: `Keyturn ${backend}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}` };
 }
 
 /** The bench's mix for `kind` on a Keyturn server: TOKENS seeded grants, or on `scale` a spread over that many. */
@@ -87,6 +89,9 @@ async function seedMix(server, kind, count = TOKENS) {
   const step = Math.max(1, Math.floor(count / TOKENS));
   return { size, bodies: Array.from({ length: Math.min(TOKENS, count) }, (_, i) => refreshBody(seededToken(prefix, i * step))) };
 }
+
+const refreshTitle = (kind, alg) =>
+  `${{ at: 'refresh reuse, access token only', id: 'refresh reuse, access + ID token', rotate: 'refresh rotate' }[kind]}, ${alg}, ${CONNECTIONS} connections`;
 
 const refreshJob = (name, server, client, bodies, kind) => ({
   ...httpJob({ name, url: server.url, path: server.tokenPath ?? TOKEN, headers: { ...TOKEN_FORM, authorization: basic(client) }, bodies, chain: KINDS[kind].policy === 'rotate' ? 'refresh_token' : null, lanes: CONNECTIONS, server }),
@@ -129,18 +134,24 @@ async function describeWork(servers, peer) {
 
 async function benchAlgorithm(alg, bare) {
   console.log(`\n=== ${alg} ===`);
-  const servers = [await startKeyturn('SQLite', alg)];
-  if (WITH_POSTGRES) servers.push(await startKeyturn('PostgreSQL', alg));
+  const servers = [];
+  for (const build of [null, ...BASELINES]) {
+    servers.push(await startKeyturn('SQLite', alg, build));
+    if (WITH_POSTGRES) servers.push(await startKeyturn('PostgreSQL', alg, build));
+  }
   const peer = WITH_PEER ? { ...(await startChild('oidcProvider.mjs', { alg, clients: Object.values(PEER), redirect: REDIRECT })), label: 'oidc-provider 9.13 (memory)', tokenPath: '/token' } : null;
   if (peer) cleanups.push(() => peer.close());
   const accessTokens = await describeWork(servers, peer);
 
   let started = performance.now();
   const mixes = new Map();
-  for (const server of servers) for (const kind of Object.keys(KINDS)) mixes.set(`${server.label} ${kind}`, (await seedMix(server, kind)).bodies);
+  const scaleTitle = `refresh reuse at ${SCALE.toLocaleString('en')} stored refresh tokens, ${alg}`;
+  const withScale = SCALE > 0 && alg === ALGS[0] && wanted(scaleTitle);
+  const kinds = Object.keys(KINDS).filter((kind) => wanted(refreshTitle(kind, alg)) || (kind === 'at' && withScale));
+  for (const server of servers) for (const kind of kinds) mixes.set(`${server.label} ${kind}`, (await seedMix(server, kind)).bodies);
   if (peer) {
     const jars = Array.from({ length: 50 }, () => new Map());
-    for (const kind of Object.keys(KINDS)) {
+    for (const kind of kinds) {
       const answers = await many(TOKENS, 8, (i) => peerTokens(peer.url, PEER[kind], REDIRECT, jars[i % jars.length]));
       mixes.set(`peer ${kind}`, answers.map((a) => refreshBody(a.refresh_token)));
     }
@@ -150,12 +161,12 @@ async function benchAlgorithm(alg, bare) {
   const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
   const floor = signJob({ name: `floor: crypto.sign ${alg}, ${IN_FLIGHT} in flight`, privateKey, alg, inFlight: IN_FLIGHT });
   const bareJob = httpJob({ name: 'floor: bare fastify POST form -> JSON', url: bare.url, path: '/token', headers: TOKEN_FORM, bodies: [refreshBody('x'.repeat(43))], lanes: CONNECTIONS, server: bare });
-  for (const kind of Object.keys(KINDS)) {
-    const title = { at: 'refresh reuse, access token only', id: 'refresh reuse, access + ID token', rotate: 'refresh rotate' }[kind];
+  for (const kind of kinds) {
+    const title = refreshTitle(kind, alg);
     const jobs = servers.map((s) => refreshJob(s.label, s, KT[kind], mixes.get(`${s.label} ${kind}`), kind));
     const peerJob = peer ? refreshJob(peer.label, peer, PEER[kind], mixes.get(`peer ${kind}`), kind) : null;
     const extra = kind === 'at' ? [floor, bareJob] : [floor];
-    await group(`${title}, ${alg}, ${CONNECTIONS} connections`, [...jobs, ...(peerJob ? [peerJob] : []), ...extra], { peer: peerJob, floor, bare: kind === 'at' ? bareJob : null });
+    await group(title, [...jobs, ...(peerJob ? [peerJob] : []), ...extra], { peer: peerJob, floor, bare: kind === 'at' ? bareJob : null });
   }
 
   const codeTitle = `code exchange, ${alg}`;
@@ -176,8 +187,7 @@ async function benchAlgorithm(alg, bare) {
   }));
   await group(`introspection of a JWT access token, ${alg}, ${CONNECTIONS} connections`, introspectJobs);
 
-  const scaleTitle = `refresh reuse at ${SCALE.toLocaleString('en')} stored refresh tokens, ${alg}`;
-  if (SCALE > 0 && alg === ALGS[0] && wanted(scaleTitle)) await benchScale(scaleTitle, alg, servers, mixes);
+  if (withScale) await benchScale(scaleTitle, alg, servers.filter((s) => !s.baseline), mixes);
   while (cleanups.length > 0) await cleanups.pop()();
 }
 

@@ -9,6 +9,7 @@ import { OAuthError } from '../errors.js';
 import { formatScope, isSubset, parseRequestedScope } from '../scope.js';
 import { lookupRefreshToken, REFRESH_TOKEN_DEAD } from './lookupRefreshToken.js';
 import { mintTokens } from './mint.js';
+import { recordUse } from './recordUse.js';
 import { tokenResponse, type TokenResponse } from './response.js';
 import { rotateRefreshToken } from './rotateRefreshToken.js';
 
@@ -45,7 +46,7 @@ export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: Re
   if (client.refreshPolicy === 'rotate' || found.token.spentAt !== null) {
     outToken = await rotateRefreshToken(kt, grant, found.token, token, now);
   }
-  await kt.repo.touchGrant(grant.id, now);
+  await recordUse(kt, client, grant, now);
 
   const minted = await mintTokens(kt, {
     grant,
