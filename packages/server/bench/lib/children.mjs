@@ -3,11 +3,13 @@
 import { fork } from 'node:child_process';
 
 /**
- * Starts `script` (a file under bench/servers) with `config` and waits until it listens.
+ * Starts `script` (a file under bench/servers) with `config` (and node flags `execArgv`, e.g.
+ * --cpu-prof) and waits until it listens.
  * Resolves `{ url, info, stats(), close() }`; `stats()` gives `[{ cpuUs, rss, maxRss }]`, one entry per process.
  */
-export function startChild(script, config, env = {}) {
+export function startChild(script, config, env = {}, execArgv = []) {
   const child = fork(new URL(`../servers/${script}`, import.meta.url), [], {
+    execArgv,
     env: { ...process.env, ...env, BENCH_CHILD: JSON.stringify(config) },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

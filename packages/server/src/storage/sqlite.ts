@@ -12,6 +12,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
+import { cachedStatements } from './kysely/lib/cachedStatements.js';
 import { migrateToLatest } from './kysely/migrations.js';
 import type { Database } from './kysely/schema.js';
 import { ImmediateSqliteDialect } from './kysely/sqliteDialect.js';
@@ -43,7 +44,7 @@ async function openKysely(file: string): Promise<Kysely<Database>> {
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachedStatements(sqlite) }) });
   try {
     await migrateToLatest(db);
   } catch (err) {
