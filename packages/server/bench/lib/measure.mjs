@@ -1,9 +1,17 @@
 // Jobs and their interleaved measurement. A group of jobs (Keyturn, the peer, the floors) is
 // measured in rounds: one slice of each job per round, in alternating order, so that every job
 // sees the same background load; on a shared 2-core machine figures taken a minute apart differ
-// by 2x, ratios of interleaved ones much less. Any answer other than 200 counts as an error.
+// by 2x, ratios of interleaved ones much less. A job's rate is the median of its slices' rates
+// (a burst of someone else's work spoils a slice, not the figure); a slice counts the answers
+// that arrived within it, and the next slice starts once the stragglers are in. Any answer other
+// than 200 counts as an error.
 import { sign } from 'node:crypto';
 import { Connection, requestHead, withBody } from './rawHttp.mjs';
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
+}
 
 function percentile(sorted, p) {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -12,18 +20,31 @@ function percentile(sorted, p) {
 /** What every job shares: latencies, counts, the server's CPU time over the measured slices. */
 function figures(name, server) {
   const latencies = [];
+  const rates = [];
   const stats = { requests: 0, elapsedMs: 0, errors: 0, firstError: null, cpuUs: 0, maxRss: 0 };
   const cpuOf = async () => (server ? (await server.stats()).reduce((sum, p) => sum + p.cpuUs, 0) : 0);
+  let deadline = 0;
+  let inSlice = 0;
   return {
     latencies,
     stats,
+    /** Records one answer that took `ms`; it counts toward the slice's rate if it came before the deadline. */
+    answered(ms) {
+      latencies.push(ms);
+      stats.requests++;
+      if (performance.now() <= deadline) inSlice++;
+    },
     /** Runs one measured slice (`run(deadline)`), adding the server's CPU time spent meanwhile. */
     async timed(ms, run) {
       const cpuBefore = await cpuOf();
       const start = performance.now();
-      await run(start + ms);
+      deadline = start + ms;
+      inSlice = 0;
+      // A job that ran out of work (its codes) before the deadline answers 'partial': no rate.
+      const outcome = await run(deadline);
       stats.elapsedMs += performance.now() - start;
       stats.cpuUs += (await cpuOf()) - cpuBefore;
+      if (outcome !== 'partial') rates.push((inSlice / ms) * 1000);
     },
     async result() {
       const sorted = Float64Array.from(latencies).sort();
@@ -31,10 +52,14 @@ function figures(name, server) {
       return {
         name,
         ...stats,
-        perSecond: (stats.requests / stats.elapsedMs) * 1000,
+        perSecond: median(rates),
+        meanPerSecond: (stats.requests / stats.elapsedMs) * 1000,
+        sliceRates: rates.map((r) => Math.round(r)),
         p50: percentile(sorted, 50),
         p99: percentile(sorted, 99),
         cpuPercent: server ? (stats.cpuUs / 1000 / stats.elapsedMs) * 100 : NaN,
+        // The server's CPU time per answer: the work itself, far steadier than req/s on a loaded machine.
+        cpuMsPerRequest: server ? stats.cpuUs / 1000 / stats.requests : NaN,
         maxRssMb: processes.length ? Math.max(...processes.map((p) => p.maxRss)) / 2 ** 20 : NaN,
         processes: processes.length,
       };
@@ -76,17 +101,21 @@ export function httpJob({ name, url, method = 'POST', path, headers = {}, bodies
     }
     return answer;
   };
-  const lanesUntil = (keepGoing, onAnswer) =>
-    Promise.all(
+  let ranOut = false;
+  const lanesUntil = async (keepGoing, onAnswer) => {
+    ranOut = false;
+    await Promise.all(
       connections.map(async (_, lane) => {
         while (keepGoing()) {
           const slot = pick(lane);
-          if (slot === null) return;
+          if (slot === null) return void (ranOut = true);
           const t = performance.now();
           onAnswer(await send(lane, slot), performance.now() - t);
         }
       }),
     );
+    return ranOut ? 'partial' : 'complete';
+  };
 
   return {
     name,
@@ -112,8 +141,7 @@ export function httpJob({ name, url, method = 'POST', path, headers = {}, bodies
         lanesUntil(
           () => performance.now() < deadline,
           (answer, ms) => {
-            f.latencies.push(ms);
-            f.stats.requests++;
+            f.answered(ms);
             if (answer.status !== 200) {
               f.stats.errors++;
               f.stats.firstError ??= `${answer.status}: ${answer.body.slice(0, 200)}`;
@@ -158,10 +186,7 @@ export function signJob({ name, privateKey, alg, inFlight }) {
       f.timed(ms, (deadline) =>
         run(
           () => performance.now() < deadline,
-          (ms) => {
-            f.latencies.push(ms);
-            f.stats.requests++;
-          },
+          (ms) => f.answered(ms),
         ),
       ),
     result: () => f.result(),

@@ -23,18 +23,20 @@ export interface ClientCredentials {
 }
 
 /**
- * The registered client these credentials prove, or a `ClientAuthError`.
+ * The registered client these credentials prove, or a `ClientAuthError`. `known`: a client
+ * record the caller has just read (the refresh grant reads it with the token), used when its
+ * id is the one claimed instead of reading it again.
  *
  * @example
  * ```ts
  * const client = await authenticateClient(kt, { id: 'demo-app', secret, method: 'client_secret_basic', address: '127.0.0.1' });
  * ```
  */
-export async function authenticateClient(kt: Keyturn, creds: ClientCredentials): Promise<ClientRecord> {
+export async function authenticateClient(kt: Keyturn, creds: ClientCredentials, known?: ClientRecord): Promise<ClientRecord> {
   const { id, secret, method } = creds;
   if (!id) throw new ClientAuthError(method, 'client authentication is required');
   // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
-  const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
+  const client = known?.id === id ? known : CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
     if (secret) await throttled(kt, creds.address, async () => (await verifyAgainstDummy(secret), false));

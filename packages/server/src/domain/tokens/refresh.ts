@@ -3,7 +3,7 @@
  * comes back and its expiry counts down. Policy `rotate`: a new token each time
  * (`rotateRefreshToken`). Either way the scope may narrow, never widen (RFC 6749 6).
  */
-import type { ClientRecord } from '../../storage/records.js';
+import type { ClientRecord, RefreshTokenGrant } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { OAuthError } from '../errors.js';
 import { formatScope, isSubset, parseRequestedScope } from '../scope.js';
@@ -20,17 +20,18 @@ export interface RefreshRequest {
 }
 
 /**
- * New access (and ID) tokens for a live refresh token of `client`.
+ * New access (and ID) tokens for a live refresh token of `client`. `read`: the token as
+ * `readRefreshToken` already read it (see `refreshGrant`), or undefined to read it here.
  *
  * @example
  * ```ts
  * const body = await refreshTokens(kt, client, { refreshToken: form.refresh_token, scope: form.scope });
  * ```
  */
-export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: RefreshRequest): Promise<TokenResponse> {
+export async function refreshTokens(kt: Keyturn, client: ClientRecord, input: RefreshRequest, read?: RefreshTokenGrant | null): Promise<TokenResponse> {
   const token = input.refreshToken;
   if (!token) throw new OAuthError('invalid_request', 'refresh_token is required');
-  const found = await lookupRefreshToken(kt, client, token);
+  const found = await lookupRefreshToken(kt, client, token, read);
   if (!found.live) throw new OAuthError('invalid_grant', REFRESH_TOKEN_DEAD[found.reason]);
   const { grant, user } = found;
   const now = kt.now();
