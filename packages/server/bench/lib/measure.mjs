@@ -21,8 +21,11 @@ function percentile(sorted, p) {
 function figures(name, server) {
   const latencies = [];
   const rates = [];
-  const stats = { requests: 0, elapsedMs: 0, errors: 0, firstError: null, cpuUs: 0, maxRss: 0 };
-  const cpuOf = async () => (server ? (await server.stats()).reduce((sum, p) => sum + p.cpuUs, 0) : 0);
+  const stats = { requests: 0, elapsedMs: 0, errors: 0, firstError: null, cpuUs: 0, mainCpuUs: 0, maxRss: 0 };
+  const cpuOf = async () => {
+    const processes = server ? await server.stats() : [];
+    return { all: processes.reduce((sum, p) => sum + p.cpuUs, 0), main: processes.reduce((sum, p) => sum + p.mainCpuUs, 0) };
+  };
   let deadline = 0;
   let inSlice = 0;
   return {
@@ -43,7 +46,9 @@ function figures(name, server) {
       // A job that ran out of work (its codes) before the deadline answers 'partial': no rate.
       const outcome = await run(deadline);
       stats.elapsedMs += performance.now() - start;
-      stats.cpuUs += (await cpuOf()) - cpuBefore;
+      const cpuAfter = await cpuOf();
+      stats.cpuUs += cpuAfter.all - cpuBefore.all;
+      stats.mainCpuUs += cpuAfter.main - cpuBefore.main;
       if (outcome !== 'partial') rates.push((inSlice / ms) * 1000);
     },
     async result() {
@@ -60,6 +65,7 @@ function figures(name, server) {
         cpuPercent: server ? (stats.cpuUs / 1000 / stats.elapsedMs) * 100 : NaN,
         // The server's CPU time per answer: the work itself, far steadier than req/s on a loaded machine.
         cpuMsPerRequest: server ? stats.cpuUs / 1000 / stats.requests : NaN,
+        mainCpuMsPerRequest: server ? stats.mainCpuUs / 1000 / stats.requests : NaN,
         maxRssMb: processes.length ? Math.max(...processes.map((p) => p.maxRss)) / 2 ** 20 : NaN,
         processes: processes.length,
       };

@@ -4,25 +4,16 @@
  * them one by one took four round trips: a refresh is one query.
  */
 import type { Kysely } from 'kysely';
+import { compileOnce } from './lib/compileOnce.js';
 import type { RefreshTokenGrant } from '../records.js';
 import { rowToClient, rowToGrant, rowToRefreshToken, rowToUser } from './rows.js';
 import type { Database } from './schema.js';
 
-/**
- * The refresh token whose hash is `tokenHash`, with its grant, the grant's client and user
- * (`null` when the user is gone); `null` when no token has that hash. Spent tokens and revoked
- * grants are returned as they are: judging them is the domain's rule.
- *
- * @example
- * ```ts
- * const found = await findRefreshTokenGrant(db, sha256Hex(refreshToken));
- * if (found === null || found.grant.revokedAt !== null) throw invalidGrant();
- * ```
- */
-export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: string): Promise<RefreshTokenGrant | null> {
+/** The query, compiled once per database (`compileOnce`); its one parameter is the token hash. */
+const byTokenHash = compileOnce((db: Kysely<Database>) =>
   // The grant's columns keep their names; the others, which would collide with them (id,
   // created_at, expires_at), are prefixed.
-  const row = await db
+  db
     .selectFrom('refresh_tokens as rt')
     .innerJoin('grants as g', 'g.id', 'rt.grant_id')
     .innerJoin('clients as c', 'c.id', 'g.client_id')
@@ -51,8 +42,22 @@ export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: str
       'u.name as u_name',
       'u.created_at as u_created_at',
     ])
-    .where('rt.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+    .where('rt.token_hash', '=', ''),
+);
+
+/**
+ * The refresh token whose hash is `tokenHash`, with its grant, the grant's client and user
+ * (`null` when the user is gone); `null` when no token has that hash. Spent tokens and revoked
+ * grants are returned as they are: judging them is the domain's rule.
+ *
+ * @example
+ * ```ts
+ * const found = await findRefreshTokenGrant(db, sha256Hex(refreshToken));
+ * if (found === null || found.grant.revokedAt !== null) throw invalidGrant();
+ * ```
+ */
+export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: string): Promise<RefreshTokenGrant | null> {
+  const [row] = await byTokenHash(db, [tokenHash]);
   if (row === undefined) return null;
 
   const token = rowToRefreshToken({
