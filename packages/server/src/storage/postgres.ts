@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
+import { namedStatements } from './kysely/lib/namedStatements.js';
 import type { Database } from './kysely/schema.js';
 import type { Repository } from './repository.js';
 
@@ -39,7 +40,7 @@ export async function createPostgresRepository(url: string): Promise<Repository>
   // would crash the process. The next query gets a fresh connection (or its own error).
   pool.on('error', () => {});
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatements(pool) }) });
   const repo = createKyselyRepository(db, 'postgres');
   try {
     await repo.migrate();

@@ -18,8 +18,21 @@ const byTokenHash = compileOnce((db: Kysely<Database>) =>
     .innerJoin('grants as g', 'g.id', 'rt.grant_id')
     .innerJoin('clients as c', 'c.id', 'g.client_id')
     .leftJoin('users as u', 'u.id', 'g.user_id')
-    .selectAll('g')
     .select([
+      // Named, not g.*: a column added by a later migration must not change the result type
+      // under a prepared statement's plan (PostgreSQL refuses that).
+      'g.id',
+      'g.client_id',
+      'g.user_id',
+      'g.sso_session_id',
+      'g.scope',
+      'g.auth_time',
+      'g.created_at',
+      'g.expires_at',
+      'g.last_used_at',
+      'g.revoked_at',
+      'g.revoked_reason',
+      'g.user_agent',
       'rt.token_hash as rt_token_hash',
       'rt.grant_id as rt_grant_id',
       'rt.parent_hash as rt_parent_hash',

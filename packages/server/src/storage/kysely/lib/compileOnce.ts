@@ -1,9 +1,17 @@
 /**
  * Queries of the hot path built and compiled once: kysely builds and compiles a query on every
  * call, which on the refresh path cost more CPU than SQLite took to run it (docs/PERFORMANCE.md).
- * The compiled SQL is kept per database and run with each call's parameter values.
+ * The compiled SQL is kept per database and run with each call's parameter values; on
+ * PostgreSQL it also runs as a named prepared statement (`./namedStatements.ts`).
  */
 import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+
+const compiledTexts = new Set<string>();
+
+/** True for the SQL text of a query compiled by `compileOnce`: one of a few fixed texts of the hot path. */
+export function isCompiledOnce(sql: string): boolean {
+  return compiledTexts.has(sql);
+}
 
 /**
  * Wraps `build` (a query whose parameters are placeholders, in the order the SQL uses them) so
@@ -22,6 +30,7 @@ export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>): (d
     if (query === undefined) {
       query = build(db).compile();
       compiled.set(db, query);
+      compiledTexts.add(query.sql);
     }
     if (query.parameters.length !== parameters.length) throw new Error(`the query takes ${query.parameters.length} parameters, not ${parameters.length}`);
     return (await db.executeQuery<O>({ ...query, parameters })).rows;
