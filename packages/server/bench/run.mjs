@@ -71,15 +71,18 @@ async function startKeyturn(backend, alg, build = null) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let database = path.join(dataDir, 'keyturn.db');
+  let pgDatabase = null;
   if (backend === 'PostgreSQL') {
-    const db = await createPostgresDatabase(PG_ADMIN_URL);
-    cleanups.push(() => db.drop());
-    database = db.url;
+    pgDatabase = await createPostgresDatabase(PG_ADMIN_URL);
+    cleanups.push(() => pgDatabase.drop());
+    database = pgDatabase.url;
   }
   const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build }, { KEYTURN_CODE_TTL: '600' });
   cleanups.push(() => child.close());
+  // PostgreSQL's backends count as part of the server: SQLite's work is inside the process.
+  const stats = pgDatabase ? async () => [...(await child.stats()), await pgDatabase.backendStats()] : child.stats;
   // A baseline is named after the folder above its dist/.
-  return { ...child, backend, database, baseline: build !== null, label: `Keyturn ${backend}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}` };
+  return { ...child, stats, backend, database, baseline: build !== null, label: `Keyturn ${backend}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}` };
 }
 
 /** The bench's mix for `kind` on a Keyturn server: TOKENS seeded grants, or on `scale` a spread over that many. */
@@ -221,6 +224,6 @@ console.log(
     `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
 console.log('req/s = median of the slices\' rates; vs peer = req/s / the peer row\'s; % floor = signatures per answer x req/s / the signing floor\'s signatures/s; % bare = req/s / the bare route\'s;');
-console.log('CPU % of one core over the slices; CPU ms = the server\'s CPU time per answer (all its threads; main = its main thread alone); RSS = peak resident memory of the server process');
+console.log('CPU % of one core over the slices; CPU ms = the server\'s CPU time per answer (all its threads, and for PostgreSQL its database backends; main = its main thread alone); RSS = peak resident memory of the server process');
 if (env.BENCH_JSON) (await import('node:fs')).writeFileSync(env.BENCH_JSON, JSON.stringify({ date: new Date().toISOString(), node: process.version, loadBefore, loadAfter: os.loadavg(), summary }, null, 1));
 if (summary.some((g) => g.results.some((r) => r.errors > 0))) process.exitCode = 1;
