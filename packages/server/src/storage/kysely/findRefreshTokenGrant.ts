@@ -70,7 +70,7 @@ const byTokenHash = compileOnce((db: Kysely<Database>) =>
  * ```
  */
 export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: string): Promise<RefreshTokenGrant | null> {
-  const [row] = await byTokenHash(db, [tokenHash]);
+  const [row] = (await byTokenHash(db, [tokenHash])).rows;
   if (row === undefined) return null;
 
   const token = rowToRefreshToken({

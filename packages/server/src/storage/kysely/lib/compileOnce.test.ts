@@ -27,11 +27,23 @@ describe('compileOnce', () => {
     const first = await aDatabase();
     const second = await aDatabase();
     await second.insertInto('t').values({ id: 3, v: 'three' }).execute();
-    expect(await byId(first, [2])).toEqual([{ v: 'two' }]);
-    expect(await byId(first, [1])).toEqual([{ v: 'one' }]);
-    expect(await byId(first, [3])).toEqual([]);
-    expect(await byId(second, [3])).toEqual([{ v: 'three' }]);
+    expect((await byId(first, [2])).rows).toEqual([{ v: 'two' }]);
+    expect((await byId(first, [1])).rows).toEqual([{ v: 'one' }]);
+    expect((await byId(first, [3])).rows).toEqual([]);
+    expect((await byId(second, [3])).rows).toEqual([{ v: 'three' }]);
     expect(build).toHaveBeenCalledTimes(2);
+  });
+
+  it('runs the query compiled for a database inside a transaction of it, without compiling it again', async () => {
+    const build = vi.fn((db: Kysely<Db>) => db.updateTable('t').set({ v: '' }).where('id', '=', 0));
+    const rename = compileOnce(build);
+    const db = await aDatabase();
+    await db.transaction().execute(async (trx) => {
+      expect(Number((await rename(db, ['uno', 1], trx)).numAffectedRows)).toBe(1);
+      expect(Number((await rename(db, ['dos', 2], trx)).numAffectedRows)).toBe(1);
+    });
+    expect(build).toHaveBeenCalledTimes(1);
+    expect(await db.selectFrom('t').select('v').orderBy('id').execute()).toEqual([{ v: 'uno' }, { v: 'dos' }]);
   });
 
   it('refuses a call with more or fewer values than the query has parameters', async () => {

@@ -4,7 +4,7 @@
  * The compiled SQL is kept per database and run with each call's parameter values; on
  * PostgreSQL it also runs as a named prepared statement (`./namedStatements.ts`).
  */
-import type { Compilable, CompiledQuery, Kysely } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 
 const compiledTexts = new Set<string>();
 
@@ -15,17 +15,20 @@ export function isCompiledOnce(sql: string): boolean {
 
 /**
  * Wraps `build` (a query whose parameters are placeholders, in the order the SQL uses them) so
- * that it is compiled once per `db` and then run with the values given.
+ * that it is compiled once per `db` and then run with the values given, on `db` or on `runner`
+ * (a transaction of `db`).
  *
  * @example
  * ```ts
  * const byHash = compileOnce((db: Kysely<Database>) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
- * const rows = await byHash(db, [tokenHash]);
+ * const { rows } = await byHash(db, [tokenHash]);
  * ```
  */
-export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>): (db: Kysely<DB>, parameters: readonly unknown[]) => Promise<O[]> {
+export function compileOnce<DB, O>(
+  build: (db: Kysely<DB>) => Compilable<O>,
+): (db: Kysely<DB>, parameters: readonly unknown[], runner?: Kysely<DB>) => Promise<QueryResult<O>> {
   const compiled = new WeakMap<Kysely<DB>, CompiledQuery<O>>();
-  return async (db, parameters) => {
+  return async (db, parameters, runner = db) => {
     let query = compiled.get(db);
     if (query === undefined) {
       query = build(db).compile();
@@ -33,6 +36,6 @@ export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>): (d
       compiledTexts.add(query.sql);
     }
     if (query.parameters.length !== parameters.length) throw new Error(`the query takes ${query.parameters.length} parameters, not ${parameters.length}`);
-    return (await db.executeQuery<O>({ ...query, parameters })).rows;
+    return runner.executeQuery<O>({ ...query, parameters });
   };
 }
