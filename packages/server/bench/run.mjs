@@ -13,7 +13,8 @@
 // Env: BENCH_CONNECTIONS (50), BENCH_ROUNDS (5) of BENCH_SLICE_MS (500) per row, BENCH_WARMUP (300),
 //      BENCH_TOKENS (1000), BENCH_CODES (3000), BENCH_SCALE (1000000; 0 skips), BENCH_ALGS (RS256,ES256),
 //      BENCH_FLOOR_IN_FLIGHT (8), BENCH_ONLY=reuse,rotate (groups whose titles contain one of these),
-//      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, BENCH_BASELINE=<other builds' dist/index.js, comma-separated> (adds their rows, to measure a change), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
+//      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, BENCH_BASELINE=<other builds' dist/index.js, comma-separated> (adds their rows, to measure a change),
+//      BENCH_WORKERS=N (adds rows of Keyturn as a node:cluster of N workers), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
@@ -45,6 +46,7 @@ const PG_ADMIN_URL = env.KEYTURN_BENCH_PG_URL ?? env.KEYTURN_TEST_PG_URL ?? 'pos
 const WITH_POSTGRES = env.BENCH_SKIP_POSTGRES !== '1';
 const WITH_PEER = env.BENCH_SKIP_PEER !== '1';
 const BASELINES = env.BENCH_BASELINE ? env.BENCH_BASELINE.split(',').map((p) => path.resolve(p)) : [];
+const WORKERS = Number(env.BENCH_WORKERS ?? 1);
 
 const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
@@ -67,7 +69,7 @@ const cleanups = [];
 const summary = [];
 
 /** A Keyturn server on a fresh SQLite file or PostgreSQL database, with the bench person and clients. */
-async function startKeyturn(backend, alg, build = null) {
+async function startKeyturn(backend, alg, build = null, workers = 1) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-'));
   cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   let database = path.join(dataDir, 'keyturn.db');
@@ -77,12 +79,13 @@ async function startKeyturn(backend, alg, build = null) {
     cleanups.push(() => pgDatabase.drop());
     database = pgDatabase.url;
   }
-  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build }, { KEYTURN_CODE_TTL: '600' });
+  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build, workers }, { KEYTURN_CODE_TTL: '600' });
   cleanups.push(() => child.close());
   // PostgreSQL's backends count as part of the server: SQLite's work is inside the process.
   const stats = pgDatabase ? async () => [...(await child.stats()), await pgDatabase.backendStats()] : child.stats;
   // A baseline is named after the folder above its dist/.
-  return { ...child, stats, backend, database, baseline: build !== null, label: `Keyturn ${backend}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}` };
+  const label = `Keyturn ${backend}${workers > 1 ? `, ${workers} workers` : ''}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}`;
+  return { ...child, stats, backend, database, baseline: build !== null || workers > 1, label };
 }
 
 /** The bench's mix for `kind` on a Keyturn server: TOKENS seeded grants, or on `scale` a spread over that many. */
@@ -138,9 +141,9 @@ async function describeWork(servers, peer) {
 async function benchAlgorithm(alg, bare) {
   console.log(`\n=== ${alg} ===`);
   const servers = [];
-  for (const build of [null, ...BASELINES]) {
-    servers.push(await startKeyturn('SQLite', alg, build));
-    if (WITH_POSTGRES) servers.push(await startKeyturn('PostgreSQL', alg, build));
+  for (const [build, workers] of [[null, 1], ...(WORKERS > 1 ? [[null, WORKERS]] : []), ...BASELINES.map((b) => [b, 1])]) {
+    servers.push(await startKeyturn('SQLite', alg, build, workers));
+    if (WITH_POSTGRES) servers.push(await startKeyturn('PostgreSQL', alg, build, workers));
   }
   const peer = WITH_PEER ? { ...(await startChild('oidcProvider.mjs', { alg, clients: Object.values(PEER), redirect: REDIRECT })), label: 'oidc-provider 9.13 (memory)', tokenPath: '/token' } : null;
   if (peer) cleanups.push(() => peer.close());
