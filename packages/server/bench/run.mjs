@@ -232,6 +232,6 @@ console.log(
     `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
 );
 console.log('req/s = median of the slices\' rates; vs peer = req/s / the peer row\'s; % floor = signatures per answer x req/s / the signing floor\'s signatures/s; % bare = req/s / the bare route\'s;');
-console.log('CPU % of one core over the slices; CPU ms = the server\'s CPU time per answer (all its threads, and for PostgreSQL its database backends; main = its main thread alone); RSS = peak resident memory of the server process');
+console.log('CPU % of one core over the slices; CPU ms = the server\'s CPU time per answer (all its threads, and for PostgreSQL its database backends; main = its main thread alone); RSS = the server process\'s resident memory, highest sample around the slices');
 if (env.BENCH_JSON) (await import('node:fs')).writeFileSync(env.BENCH_JSON, JSON.stringify({ date: new Date().toISOString(), node: process.version, loadBefore, loadAfter: os.loadavg(), summary }, null, 1));
 if (summary.some((g) => g.results.some((r) => r.errors > 0))) process.exitCode = 1;

@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 /**
  * Starts `script` (a file under bench/servers) with `config` (and node flags `execArgv`, e.g.
  * --cpu-prof) and waits until it listens.
- * Resolves `{ url, info, stats(), close() }`; `stats()` gives `[{ cpuUs, rss, maxRss }]`, one entry per process.
+ * Resolves `{ url, info, stats(), close() }`; `stats()` gives `[{ cpuUs, mainCpuUs, rss }]`, one entry per process.
  */
 export function startChild(script, config, env = {}, execArgv = []) {
   const child = fork(new URL(`../servers/${script}`, import.meta.url), [], {

@@ -22,8 +22,11 @@ function figures(name, server) {
   const latencies = [];
   const rates = [];
   const stats = { requests: 0, elapsedMs: 0, errors: 0, firstError: null, cpuUs: 0, mainCpuUs: 0, maxRss: 0 };
+  // Resident memory is sampled around every slice (the peak of the samples): getrusage's maxrss
+  // would do, but a child inherits its parent's, and the bench grows while it seeds.
   const cpuOf = async () => {
     const processes = server ? await server.stats() : [];
+    stats.maxRss = Math.max(stats.maxRss, ...processes.map((p) => p.rss));
     return { all: processes.reduce((sum, p) => sum + p.cpuUs, 0), main: processes.reduce((sum, p) => sum + p.mainCpuUs, 0) };
   };
   let deadline = 0;
@@ -53,7 +56,7 @@ function figures(name, server) {
     },
     async result() {
       const sorted = Float64Array.from(latencies).sort();
-      const processes = server ? await server.stats() : [];
+      const processes = server ? (await server.stats()).filter((p) => p.rss > 0) : [];
       return {
         name,
         ...stats,
@@ -66,7 +69,7 @@ function figures(name, server) {
         // The server's CPU time per answer: the work itself, far steadier than req/s on a loaded machine.
         cpuMsPerRequest: server ? stats.cpuUs / 1000 / stats.requests : NaN,
         mainCpuMsPerRequest: server ? stats.mainCpuUs / 1000 / stats.requests : NaN,
-        maxRssMb: processes.length ? Math.max(...processes.map((p) => p.maxRss)) / 2 ** 20 : NaN,
+        maxRssMb: processes.length ? stats.maxRss / 2 ** 20 : NaN,
         processes: processes.length,
       };
     },

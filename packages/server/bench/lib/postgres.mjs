@@ -40,7 +40,7 @@ export async function createPostgresDatabase(adminUrl) {
         await watcher.connect();
       }
       const { rows } = await watcher.query('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-      return { cpuUs: rows.reduce((sum, r) => sum + processCpuUs(r.pid), 0), mainCpuUs: 0, rss: 0, maxRss: 0 };
+      return { cpuUs: rows.reduce((sum, r) => sum + processCpuUs(r.pid), 0), mainCpuUs: 0, rss: 0 };
     },
     async drop() {
       await watcher?.end();

@@ -23,7 +23,7 @@ const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
  * Prints one group: per row req/s, the ratio to the peer's row (`vsPeer`), the share of the
  * signing floor (signatures per answer x req/s / floor signatures/s) and of the bare route,
  * latencies, the server's CPU (100% = one core; CPU ms per answer, all threads and the main
- * thread alone) and its peak RSS.
+ * thread alone) and its resident memory under load.
  */
 export function printGroup(title, rows, { peer = null, floor = null, bare = null } = {}) {
   console.log(`\n${title}`);

@@ -16,10 +16,10 @@ function mainThreadCpuUs() {
   }
 }
 
-/** CPU time (µs, all threads; and the main thread's), current and peak resident memory (bytes) of this process. */
+/** CPU time (µs, all threads; and the main thread's) and resident memory (bytes) of this process. */
 export function ownStats() {
   const cpu = process.cpuUsage();
-  return { cpuUs: cpu.user + cpu.system, mainCpuUs: mainThreadCpuUs(), rss: process.memoryUsage.rss(), maxRss: process.resourceUsage().maxRSS * 1024 };
+  return { cpuUs: cpu.user + cpu.system, mainCpuUs: mainThreadCpuUs(), rss: process.memoryUsage.rss() };
 }
 
 /** The bench's configuration of this child, passed as JSON in BENCH_CHILD. */

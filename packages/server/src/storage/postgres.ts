@@ -24,6 +24,8 @@ const INT8_OID = 20;
  */
 export async function createPostgresRepository(url: string): Promise<Repository> {
   const { default: pg } = await import('pg');
+  // One parser for every int8 column of every query: pg asks for the parsers of each result's columns.
+  const int8 = (value: string) => Number(value);
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -31,7 +33,7 @@ export async function createPostgresRepository(url: string): Promise<Repository>
     // the global `pg.types` belongs to whoever else uses pg in the process.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+        if (oid === INT8_OID && format !== 'binary') return int8;
         return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },
