@@ -167,12 +167,14 @@ async function benchAlgorithm(alg, bare) {
   console.log(`  token mixes ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${TOKENS} per kind and server${peer ? ` (the peer's from real code flows over 50 sessions)` : ''}`);
 
   const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const floor = signJob({ name: `floor: crypto.sign ${alg}, ${IN_FLIGHT} in flight`, privateKey, alg, inFlight: IN_FLIGHT });
+  // A fresh floor job per group, so each group's floor is measured interleaved with that group alone.
+  const floorJob = () => signJob({ name: `floor: crypto.sign ${alg}, ${IN_FLIGHT} in flight`, privateKey, alg, inFlight: IN_FLIGHT });
   const bareJob = httpJob({ name: 'floor: bare fastify POST form -> JSON', url: bare.url, path: '/token', headers: TOKEN_FORM, bodies: [refreshBody('x'.repeat(43))], lanes: CONNECTIONS, server: bare });
   for (const kind of kinds) {
     const title = refreshTitle(kind, alg);
     const jobs = servers.map((s) => refreshJob(s.label, s, KT[kind], mixes.get(`${s.label} ${kind}`), kind));
     const peerJob = peer ? refreshJob(peer.label, peer, PEER[kind], mixes.get(`peer ${kind}`), kind) : null;
+    const floor = floorJob();
     const extra = kind === 'at' ? [floor, bareJob] : [floor];
     await group(title, [...jobs, ...(peerJob ? [peerJob] : []), ...extra], { peer: peerJob, floor, bare: kind === 'at' ? bareJob : null });
   }
@@ -187,6 +189,7 @@ async function benchAlgorithm(alg, bare) {
       codeJobs.push({ ...httpJob({ name: s.label, url: s.url, path: TOKEN, headers: { ...TOKEN_FORM, authorization: basic(KT.at) }, bodies, once: true, lanes: CONNECTIONS, server: s }), signatures: 1 });
     }
     console.log(`  ${CODES} codes per server ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const floor = floorJob();
     await group(`${codeTitle} (access token + new grant and refresh token), ${CONNECTIONS} connections`, [...codeJobs, floor], { floor });
   }
   const introspectJobs = servers.map((s) => ({
