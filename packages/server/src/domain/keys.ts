@@ -14,7 +14,7 @@ import { open, seal } from './secrets.js';
 export interface ActiveKey {
   kid: string;
   alg: SigningAlg;
-  /** A node:crypto key, so that tokens are signed on the thread pool (`../lib/signJws.ts`). */
+  /** A node:crypto key, so that tokens are signed on the thread pool (`./lib/signJws.ts`). */
   privateKey: KeyObject;
 }
 
