@@ -1,263 +1,248 @@
-// Server throughput over loopback: a real Keyturn server (built dist/, SQLite in a temp folder,
-// port 0, logger off) against a bare fastify route answering {} in the same process, the
-// ceiling of the HTTP stack on this machine. Each figure is printed as a ratio to that route,
-// measured interleaved with it (bench/load.mjs), with p50/p99 latency. The refresh grant is
-// measured again on a fresh PostgreSQL database. The load generator runs in a worker thread
-// with 16 keep-alive connections. The reuse refresh is measured a second time during a guessing
-// flood (bench/flood.mjs: wrong client secrets from many loopback addresses, another worker).
+// Keyturn's token endpoint against its peer and its floors, measured in one run, interleaved, as
+// ratios. Every server runs in its own child process (built dist/ for Keyturn); the load comes
+// from this process over loopback on BENCH_CONNECTIONS keep-alive connections.
+//
+// - peer: oidc-provider (bench/servers/oidcProvider.mjs) doing the same work;
+// - floors: node:crypto.sign of the same algorithm with both cores busy, and a bare fastify route;
+// - rows: refresh reuse (access token only; access + ID token), refresh rotate, code exchange and
+//   introspection, on SQLite and PostgreSQL, per signing algorithm, over a mix of BENCH_TOKENS
+//   distinct refresh tokens (seeded by bench/seed.mjs for Keyturn, real code flows for the peer);
+// - scale: refresh with BENCH_SCALE stored tokens (and as many grants) against the mix's server,
+//   at 50 connections (saturated) and at 4 (latency without queueing).
 //
 // Run: npm run bench -w @keyturn/server   (after npm run build)
-// Env: BENCH_LANES (16), BENCH_ROUNDS (6) of a 250 ms reference slice and a BENCH_SLICE_MS (600)
-//      slice per measurement, BENCH_MAX_REQUESTS per measurement (40000),
-//      KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin connection; postgres://postgres@127.0.0.1:5432/test),
-//      BENCH_SIGNING_ALG (RS256, ES256 or EdDSA), BENCH_SKIP_POSTGRES=1, BENCH_ONLY=introspect,rotate (run only measurements whose names contain one of these),
-//      BENCH_FLOOD_LANES (32) concurrent guessing connections.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// Env: BENCH_CONNECTIONS (50), BENCH_ROUNDS (6) of BENCH_SLICE_MS (400) per row, BENCH_WARMUP (300),
+//      BENCH_TOKENS (1000), BENCH_CODES (3000), BENCH_SCALE (1000000; 0 skips) also at BENCH_SCALE_CONNECTIONS (4), BENCH_ALGS (RS256,ES256),
+//      BENCH_FLOOR_IN_FLIGHT (8), BENCH_ONLY=reuse,rotate (groups whose titles contain one of these),
+//      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, BENCH_BASELINE=<other builds' dist/index.js, comma-separated> (adds their rows, to measure a change),
+//      BENCH_WORKERS=N (adds rows of Keyturn as a node:cluster of N workers), BENCH_BASELINE_NODE_FLAGS (node flags of the baselines' servers), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startChild } from './lib/children.mjs';
+import { basic, exchangeCode, keyturnCode, keyturnSignIn, many, peerTokens, TOKEN_FORM } from './lib/flows.mjs';
+import { httpJob, measureGroup, signJob } from './lib/measure.mjs';
+import { createPostgresDatabase } from './lib/postgres.mjs';
+import { describeAnswer, printGroup } from './lib/report.mjs';
+import { seededToken, seedGrants } from './seed.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 if (!existsSync(path.join(here, '..', 'dist', 'index.js'))) {
   console.error('packages/server/dist is missing: run `npm run build` first.');
   process.exit(1);
 }
-const { loadConfig, startServer, addClient, createUser } = await import('../dist/index.js');
-const { default: Fastify } = await import('fastify');
 
-const LANES = Number(process.env.BENCH_LANES ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
-const SLICE_MS = Number(process.env.BENCH_SLICE_MS ?? 600);
-const REFERENCE_SLICE_MS = 250;
-const MAX_REQUESTS = Number(process.env.BENCH_MAX_REQUESTS ?? 40_000);
-const WARMUP = 200;
-const ALG = process.env.BENCH_SIGNING_ALG ?? 'RS256';
-const FLOOD_LANES = Number(process.env.BENCH_FLOOD_LANES ?? 32);
-const PG_ADMIN_URL = process.env.KEYTURN_BENCH_PG_URL ?? process.env.KEYTURN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const env = process.env;
+const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
+const MEASURE = { rounds: Number(env.BENCH_ROUNDS ?? 6), sliceMs: Number(env.BENCH_SLICE_MS ?? 400), warmup: Number(env.BENCH_WARMUP ?? 300) };
+const TOKENS = Number(env.BENCH_TOKENS ?? 1000);
+const CODES = Number(env.BENCH_CODES ?? 3000);
+const SCALE = Number(env.BENCH_SCALE ?? 1_000_000);
+const SCALE_CONNECTIONS = Number(env.BENCH_SCALE_CONNECTIONS ?? 4);
+const ALGS = (env.BENCH_ALGS ?? 'RS256,ES256').split(',');
+const IN_FLIGHT = Number(env.BENCH_FLOOR_IN_FLIGHT ?? 8);
+const ONLY = env.BENCH_ONLY ? env.BENCH_ONLY.split(',') : null;
+const PG_ADMIN_URL = env.KEYTURN_BENCH_PG_URL ?? env.KEYTURN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const WITH_POSTGRES = env.BENCH_SKIP_POSTGRES !== '1';
+const WITH_PEER = env.BENCH_SKIP_PEER !== '1';
+const BASELINES = env.BENCH_BASELINE ? env.BENCH_BASELINE.split(',').map((p) => path.resolve(p)) : [];
+const WORKERS = Number(env.BENCH_WORKERS ?? 1);
+/** BENCH_BASELINE_NODE_FLAGS: node flags for the baseline builds' servers, e.g. to measure a V8 setting (same build as a baseline). */
+const NODE_FLAGS = new Map(BASELINES.map((b) => [b, env.BENCH_BASELINE_NODE_FLAGS ? env.BENCH_BASELINE_NODE_FLAGS.split(' ') : []]));
 
 const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
-const JWKS = '/api/authz/v3/oauth/jwks';
-const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const USER = { email: 'bench@example.com', password: 'bench-password-correct-horse' };
 const REDIRECT = 'https://bench.example/cb';
-const CLIENTS = {
-  reuse: { id: 'bench-reuse', secret: 'bench-reuse-secret-0123456789', refreshPolicy: 'reuse' },
-  rotate: { id: 'bench-rotate', secret: 'bench-rotate-secret-0123456789', refreshPolicy: 'rotate' },
+const USER = { email: 'bench@example.com', password: 'bench-password-correct-horse' };
+const secret = (id) => `${id}-secret-0123456789abcdef`;
+/** The three kinds of refresh work, as Keyturn and the peer each register them. */
+const KINDS = {
+  at: { scope: 'api:read', policy: 'reuse', signatures: 1 },
+  id: { scope: 'openid offline_access api:read', policy: 'reuse', signatures: 2 },
+  rotate: { scope: 'api:read', policy: 'rotate', signatures: 1 },
 };
+const clientOf = (prefix, kind) => ({ id: `${prefix}-${kind}`, secret: secret(`${prefix}-${kind}`), scope: KINDS[kind].scope, refreshPolicy: KINDS[kind].policy });
+const KT = Object.fromEntries(Object.keys(KINDS).map((k) => [k, clientOf('keyturn', k)]));
+const PEER = Object.fromEntries(Object.keys(KINDS).map((k) => [k, clientOf('peer', k)]));
 
-const basic = (c) => `Basic ${Buffer.from(`${encodeURIComponent(c.id)}:${encodeURIComponent(c.secret)}`).toString('base64')}`;
+const wanted = (title) => !ONLY || ONLY.some((part) => title.includes(part));
+const refreshBody = (token) => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token }).toString();
+const cleanups = [];
+const summary = [];
 
-/** Runs `job` interleaved with the bare route in a worker thread; resolves with both figures. */
-function load(job) {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load.mjs', import.meta.url), {
-      workerData: {
-        reference: { url: bareUrl, path: '/' },
-        job,
-        lanes: LANES,
-        rounds: ROUNDS,
-        referenceSliceMs: REFERENCE_SLICE_MS,
-        sliceMs: SLICE_MS,
-        warmupRequests: WARMUP,
-        maxRequests: MAX_REQUESTS,
-      },
-    });
-    worker.once('message', (msg) => (msg.ok ? resolve(msg.result) : reject(new Error(msg.error))));
-    worker.once('error', reject);
-  });
-}
-
-/** A Keyturn server on `database` with one user and the two bench clients. */
-async function startKeyturn(database, dataDir) {
-  const config = loadConfig(
-    { port: 0, host: '127.0.0.1', dataDir, database },
-    { KEYTURN_SECRET: 'bench-secret-bench-secret-bench-secret-0', KEYTURN_GC_INTERVAL: '0', KEYTURN_LOG_LEVEL: 'silent', KEYTURN_SIGNING_ALG: ALG },
-  );
-  const server = await startServer(config);
-  await createUser(server.kt, { email: USER.email, password: USER.password, name: null });
-  for (const c of Object.values(CLIENTS)) {
-    await addClient(server.kt, { id: c.id, secret: c.secret, redirectUris: [REDIRECT], scope: 'openid offline_access', refreshPolicy: c.refreshPolicy });
+/** A Keyturn server on a fresh SQLite file or PostgreSQL database, with the bench person and clients. */
+async function startKeyturn(backend, alg, build = null, workers = 1) {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-'));
+  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+  let database = path.join(dataDir, 'keyturn.db');
+  let pgDatabase = null;
+  if (backend === 'PostgreSQL') {
+    pgDatabase = await createPostgresDatabase(PG_ADMIN_URL);
+    cleanups.push(() => pgDatabase.drop());
+    database = pgDatabase.url;
   }
-  return server;
+  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build, workers }, { KEYTURN_CODE_TTL: '600' }, NODE_FLAGS.get(build) ?? []);
+  cleanups.push(() => child.close());
+  // PostgreSQL's backends count as part of the server: SQLite's work is inside the process.
+  const stats = pgDatabase ? async () => [...(await child.stats()), await pgDatabase.backendStats()] : child.stats;
+  // A baseline is named after the folder above its dist/.
+  const label = `Keyturn ${backend}${workers > 1 ? `, ${workers} workers` : ''}${build ? ` (${path.basename(path.dirname(path.dirname(build)))})` : ''}`;
+  return { ...child, stats, backend, database, baseline: build !== null || workers > 1, label };
 }
 
-/** Signs in through the form as a browser does and returns the npsso cookie. */
-async function signIn(url) {
-  const form = await fetch(`${url}/signin`);
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('kt_csrf='));
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${url}/signin`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...FORM, cookie },
-    body: new URLSearchParams({ email: USER.email, password: USER.password, csrf }).toString(),
-  });
-  const npsso = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('npsso='));
-  if (res.status !== 303 || !npsso) throw new Error(`sign-in failed: ${res.status}`);
-  return npsso.slice('npsso='.length);
+/** The bench's mix for `kind` on a Keyturn server: TOKENS seeded grants, or on `scale` a spread over that many. */
+async function seedMix(server, kind, count = TOKENS) {
+  const prefix = `${kind}-${count}-`;
+  const size = await seedGrants({ database: server.database, clientId: KT[kind].id, count, prefix, scope: KINDS[kind].scope });
+  const step = Math.max(1, Math.floor(count / TOKENS));
+  return { size, bodies: Array.from({ length: Math.min(TOKENS, count) }, (_, i) => refreshBody(seededToken(prefix, i * step))) };
 }
 
-/** Authorize + code exchange: a fresh token family of `client`. */
-async function tokens(url, npsso, client) {
-  const query = new URLSearchParams({ client_id: client.id, redirect_uri: REDIRECT, response_type: 'code', scope: 'openid offline_access' });
-  const auth = await fetch(`${url}/api/authz/v3/oauth/authorize?${query}`, { redirect: 'manual', headers: { cookie: `npsso=${npsso}` } });
-  const code = new URL(auth.headers.get('location') ?? 'x:').searchParams.get('code');
-  if (!code) throw new Error(`authorize answered ${auth.status} without a code`);
-  const res = await fetch(`${url}${TOKEN}`, {
-    method: 'POST',
-    headers: { ...FORM, authorization: basic(client) },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).toString(),
-  });
-  const body = await res.json();
-  if (res.status !== 200) throw new Error(`code exchange answered ${res.status} ${body.error}`);
-  return body;
+const refreshTitle = (kind, alg) =>
+  `${{ at: 'refresh reuse, access token only', id: 'refresh reuse, access + ID token', rotate: 'refresh rotate' }[kind]}, ${alg}, ${CONNECTIONS} connections`;
+
+const refreshJob = (name, server, client, bodies, kind, lanes = CONNECTIONS) => ({
+  ...httpJob({ name, url: server.url, path: server.tokenPath ?? TOKEN, headers: { ...TOKEN_FORM, authorization: basic(client) }, bodies, chain: KINDS[kind].policy === 'rotate' ? 'refresh_token' : null, lanes, server }),
+  signatures: KINDS[kind].signatures,
+});
+
+/** Runs a group (as BENCH_ONLY allows), prints it and keeps its rows for the summary. */
+async function group(title, jobs, roles = {}) {
+  if (!wanted(title)) return null;
+  const results = await measureGroup(jobs, MEASURE);
+  results.forEach((r, i) => (r.signatures = jobs[i].signatures));
+  const by = (job) => (job ? results[jobs.indexOf(job)] : null);
+  printGroup(title, results, { peer: by(roles.peer), floor: by(roles.floor), bare: by(roles.bare) });
+  summary.push({ title, results });
+  return results;
 }
 
-/** The refresh measurements on one running server: reuse (one token, 16 lanes) and rotate (one family per lane). */
-async function refreshJobs(url, npsso) {
-  const reuse = await tokens(url, npsso, CLIENTS.reuse);
-  const families = [];
-  for (let i = 0; i < LANES; i++) families.push(await tokens(url, npsso, CLIENTS.rotate));
-  const refreshBody = (t) => new URLSearchParams({ grant_type: 'refresh_token', refresh_token: t }).toString();
-  return {
-    reuse: { url, method: 'POST', path: TOKEN, headers: { ...FORM, authorization: basic(CLIENTS.reuse) }, bodies: Array(LANES).fill(refreshBody(reuse.refresh_token)) },
-    rotate: { url, method: 'POST', path: TOKEN, headers: { ...FORM, authorization: basic(CLIENTS.rotate) }, bodies: families.map((f) => refreshBody(f.refresh_token)), chain: 'refresh_token' },
-    accessToken: reuse.access_token,
-  };
-}
-
-async function createPostgresDatabase() {
-  const { default: pg } = await import('pg');
-  const admin = async (sql, params) => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql, params);
-    } finally {
-      await c.end();
+/** One real code flow and one refresh on each server, described; returns an access token per server. */
+async function describeWork(servers, peer) {
+  const accessTokens = new Map();
+  for (const server of servers) {
+    server.npsso = await keyturnSignIn(server.url, USER);
+    for (const kind of Object.keys(KINDS)) {
+      const first = await exchangeCode(`${server.url}${TOKEN}`, KT[kind], await keyturnCode(server.url, server.npsso, KT[kind], REDIRECT), REDIRECT);
+      if (kind === 'at') accessTokens.set(server, first.access_token);
+      if (server !== servers[0]) continue;
+      const again = await (await fetch(`${server.url}${TOKEN}`, { method: 'POST', headers: { ...TOKEN_FORM, authorization: basic(KT[kind]) }, body: refreshBody(first.refresh_token) })).json();
+      console.log(`  Keyturn refresh ${kind}: ${describeAnswer(again)}`);
     }
-  };
-  const name = `keyturn_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await admin(`DROP DATABASE IF EXISTS ${name}`);
-    },
-  };
-}
-
-/** Runs `during` while a guessing flood (bench/flood.mjs) hits the token endpoint of `url`; resolves with the flood's figures. */
-async function withFlood(url, during) {
-  const worker = new Worker(new URL('./flood.mjs', import.meta.url), { workerData: { url, path: TOKEN, clientId: CLIENTS.reuse.id, lanes: FLOOD_LANES } });
-  const done = new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  });
-  try {
-    // Let the flood reach full speed (and the argon2 queue fill) before measuring.
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await during();
-  } finally {
-    worker.postMessage('stop');
   }
-  return done;
+  if (peer) {
+    for (const kind of Object.keys(KINDS)) {
+      const first = await peerTokens(peer.url, PEER[kind], REDIRECT);
+      const again = await (await fetch(`${peer.url}/token`, { method: 'POST', headers: { ...TOKEN_FORM, authorization: basic(PEER[kind]) }, body: refreshBody(first.refresh_token) })).json();
+      console.log(`  oidc-provider refresh ${kind}: ${describeAnswer(again)}`);
+    }
+  }
+  return accessTokens;
 }
 
-const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : null;
-const results = [];
-let bareUrl;
-let flood;
-/** The reuse refresh on SQLite again, while bench/flood.mjs guesses client secrets. */
-const FLOODED = 'refresh_token grant, reuse, during flood';
-const wanted = (name) => !ONLY || ONLY.some((part) => name.includes(part));
-/** Runs and records one measurement (as BENCH_ONLY allows). */
-async function measure(name, job) {
-  if (!wanted(name)) return;
-  const { reference, target } = await load(job);
-  results.push({ name, reference: reference.perSecond, ...target });
-  if (target.errors > 0) console.error(`  ${name}: ${target.errors} answers were not 200, e.g. ${target.firstError}`);
+async function benchAlgorithm(alg, bare) {
+  console.log(`\n=== ${alg} ===`);
+  const servers = [];
+  for (const [build, workers] of [[null, 1], ...(WORKERS > 1 ? [[null, WORKERS]] : []), ...BASELINES.map((b) => [b, 1])]) {
+    servers.push(await startKeyturn('SQLite', alg, build, workers));
+    if (WITH_POSTGRES) servers.push(await startKeyturn('PostgreSQL', alg, build, workers));
+  }
+  const peer = WITH_PEER ? { ...(await startChild('oidcProvider.mjs', { alg, clients: Object.values(PEER), redirect: REDIRECT })), label: 'oidc-provider 9.13 (memory)', tokenPath: '/token' } : null;
+  if (peer) cleanups.push(() => peer.close());
+  const accessTokens = await describeWork(servers, peer);
+
+  let started = performance.now();
+  const mixes = new Map();
+  const scaleTitle = `refresh reuse at ${SCALE.toLocaleString('en')} stored refresh tokens, ${alg}`;
+  const withScale = SCALE > 0 && alg === ALGS[0] && wanted(scaleTitle);
+  const kinds = Object.keys(KINDS).filter((kind) => wanted(refreshTitle(kind, alg)) || (kind === 'at' && withScale));
+  for (const server of servers) for (const kind of kinds) mixes.set(`${server.label} ${kind}`, (await seedMix(server, kind)).bodies);
+  if (peer) {
+    const jars = Array.from({ length: 50 }, () => new Map());
+    for (const kind of kinds) {
+      const answers = await many(TOKENS, 8, (i) => peerTokens(peer.url, PEER[kind], REDIRECT, jars[i % jars.length]));
+      mixes.set(`peer ${kind}`, answers.map((a) => refreshBody(a.refresh_token)));
+    }
+  }
+  console.log(`  token mixes ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ${TOKENS} per kind and server${peer ? ` (the peer's from real code flows over 50 sessions)` : ''}`);
+
+  const { privateKey } = alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 });
+  // A fresh floor job per group, so each group's floor is measured interleaved with that group alone.
+  const floorJob = () => signJob({ name: `floor: crypto.sign ${alg}, ${IN_FLIGHT} in flight`, privateKey, alg, inFlight: IN_FLIGHT });
+  const bareJob = httpJob({ name: 'floor: bare fastify POST form -> JSON', url: bare.url, path: '/token', headers: TOKEN_FORM, bodies: [refreshBody('x'.repeat(43))], lanes: CONNECTIONS, server: bare });
+  for (const kind of kinds) {
+    const title = refreshTitle(kind, alg);
+    const jobs = servers.map((s) => refreshJob(s.label, s, KT[kind], mixes.get(`${s.label} ${kind}`), kind));
+    const peerJob = peer ? refreshJob(peer.label, peer, PEER[kind], mixes.get(`peer ${kind}`), kind) : null;
+    const floor = floorJob();
+    const extra = kind === 'at' ? [floor, bareJob] : [floor];
+    await group(title, [...jobs, ...(peerJob ? [peerJob] : []), ...extra], { peer: peerJob, floor, bare: kind === 'at' ? bareJob : null });
+  }
+
+  const codeTitle = `code exchange, ${alg}`;
+  if (wanted(codeTitle)) {
+    started = performance.now();
+    const codeJobs = [];
+    for (const s of servers) {
+      const codes = await many(CODES, 4, () => keyturnCode(s.url, s.npsso, KT.at, REDIRECT));
+      const bodies = codes.map((code) => new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT }).toString());
+      codeJobs.push({ ...httpJob({ name: s.label, url: s.url, path: TOKEN, headers: { ...TOKEN_FORM, authorization: basic(KT.at) }, bodies, once: true, lanes: CONNECTIONS, server: s }), signatures: 1 });
+    }
+    console.log(`  ${CODES} codes per server ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    const floor = floorJob();
+    await group(`${codeTitle} (access token + new grant and refresh token), ${CONNECTIONS} connections`, [...codeJobs, floor], { floor });
+  }
+  const introspectJobs = servers.map((s) => ({
+    ...httpJob({ name: s.label, url: s.url, path: INTROSPECT, headers: { ...TOKEN_FORM, authorization: basic(KT.at) }, bodies: [new URLSearchParams({ token: accessTokens.get(s), token_type_hint: 'access_token' }).toString()], lanes: CONNECTIONS, server: s }),
+    signatures: 0,
+  }));
+  await group(`introspection of a JWT access token, ${alg}, ${CONNECTIONS} connections`, introspectJobs);
+
+  if (withScale) await benchScale(scaleTitle, alg, servers.filter((s) => !s.baseline), mixes);
+  while (cleanups.length > 0) await cleanups.pop()();
+}
+
+/** Fresh servers seeded with SCALE grants and tokens, against the mix's servers (TOKENS), interleaved. */
+async function benchScale(title, alg, small, mixes) {
+  // Both backends seed at once: SQLite's seeding is this process's CPU, PostgreSQL's its own.
+  const big = await Promise.all(
+    small.map(async (server) => {
+      const started = await startKeyturn(server.backend, alg);
+      const t = performance.now();
+      const { size, bodies } = await seedMix(started, 'at', SCALE);
+      const bytes = server.backend === 'SQLite' ? statSync(started.database).size : size;
+      console.log(`  ${started.label}: seeded ${SCALE.toLocaleString('en')} grants and refresh tokens in ${((performance.now() - t) / 1000).toFixed(1)} s; database ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+      return { server: started, bodies };
+    }),
+  );
+  // At 50 connections the server is saturated and latency is mostly queueing; at SCALE_CONNECTIONS
+  // it is the time a refresh takes, which is what a bigger database could stretch.
+  for (const lanes of [CONNECTIONS, SCALE_CONNECTIONS]) {
+    const jobs = small.flatMap((server, i) => [
+      refreshJob(`${server.label}, ${TOKENS.toLocaleString('en')} tokens`, server, KT.at, mixes.get(`${server.label} at`), 'at', lanes),
+      refreshJob(`${server.label}, ${SCALE.toLocaleString('en')} tokens`, big[i].server, KT.at, big[i].bodies, 'at', lanes),
+    ]);
+    await group(`${title}, ${lanes} connections`, jobs);
+  }
 }
 
 const started = performance.now();
-const loadBefore = os.loadavg()[0];
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-'));
-const bare = Fastify({ logger: false });
-bare.get('/', async () => ({}));
-await bare.listen({ port: 0, host: '127.0.0.1' });
-let server;
+const loadBefore = os.loadavg();
+const bare = await startChild('bare.mjs', {});
 try {
-  bareUrl = `http://127.0.0.1:${bare.server.address().port}`;
-  await measure('bare fastify GET {} (reference vs itself)', { url: bareUrl, path: '/' });
-
-  server = await startKeyturn(path.join(dataDir, 'keyturn.db'), dataDir);
-  const npsso = await signIn(server.url);
-  const jobs = await refreshJobs(server.url, npsso);
-  await measure('GET jwks', { url: server.url, path: JWKS });
-  const introspectBody = new URLSearchParams({ token: jobs.accessToken, token_type_hint: 'access_token' }).toString();
-  await measure('POST introspect (access token)', { url: server.url, method: 'POST', path: INTROSPECT, headers: { ...FORM, authorization: basic(CLIENTS.reuse) }, bodies: Array(LANES).fill(introspectBody) });
-  await measure('refresh_token grant, reuse (SQLite)', jobs.reuse);
-  if (wanted(FLOODED)) flood = await withFlood(server.url, () => measure(FLOODED, jobs.reuse));
-  await measure('refresh_token grant, rotate (SQLite)', jobs.rotate);
-  await server.close();
-  server = undefined;
-
-  if (process.env.BENCH_SKIP_POSTGRES !== '1') {
-    let db;
-    try {
-      db = await createPostgresDatabase();
-    } catch (err) {
-      console.error(`PostgreSQL at ${new URL(PG_ADMIN_URL).host} unavailable, skipped: ${err.message}`);
-    }
-    if (db) {
-      const pgDir = mkdtempSync(path.join(os.tmpdir(), 'keyturn-bench-pg-'));
-      try {
-        server = await startKeyturn(db.url, pgDir);
-        const pgJobs = await refreshJobs(server.url, await signIn(server.url));
-        await measure('refresh_token grant, reuse (PostgreSQL)', pgJobs.reuse);
-        await measure('refresh_token grant, rotate (PostgreSQL)', pgJobs.rotate);
-      } finally {
-        await server?.close();
-        server = undefined;
-        await db.drop();
-        rmSync(pgDir, { recursive: true, force: true });
-      }
-    }
-  }
+  for (const alg of ALGS) await benchAlgorithm(alg, bare);
 } finally {
-  await server?.close();
+  while (cleanups.length > 0) await Promise.resolve().then(cleanups.pop()).catch((err) => console.error(`cleanup failed: ${err.message}`));
   await bare.close();
-  rmSync(dataDir, { recursive: true, force: true });
 }
-
 const cpus = os.cpus();
-console.log(`Keyturn server over loopback: ${LANES} concurrent keep-alive connections; each measurement ${ROUNDS} x ${SLICE_MS} ms interleaved with ${ROUNDS} x ${REFERENCE_SLICE_MS} ms of the bare route, after ${WARMUP} warm-up requests`);
-console.log(`Node ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}), ${ALG} signing key, server and load generator in one process (two threads); load average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after`);
-console.log('');
-console.log(`${'measurement'.padEnd(42)}${'ratio'.padStart(7)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'requests'.padStart(10)}${'bare req/s'.padStart(12)}`);
-for (const r of results) {
-  console.log(
-    `${r.name.padEnd(42)}${(r.perSecond / r.reference).toFixed(3).padStart(7)}${r.perSecond.toFixed(0).padStart(9)}${r.p50.toFixed(2).padStart(9)}${r.p99.toFixed(2).padStart(9)}${String(r.requests).padStart(10)}${r.reference.toFixed(0).padStart(12)}` +
-      (r.errors > 0 ? `  (${r.errors} not 200)` : ''),
-  );
-}
-const calm = results.find((r) => r.name === 'refresh_token grant, reuse (SQLite)');
-const flooded = results.find((r) => r.name === FLOODED);
-if (calm && flooded && flood) {
-  const answers = Object.entries(flood.statuses).map(([status, n]) => `${n} x ${status}`).join(', ');
-  console.log('');
-  console.log(
-    `guessing flood (${FLOOD_LANES} connections, wrong client secrets, a new loopback address each): ${flood.sent} requests in ${flood.seconds.toFixed(1)} s (${answers}); ` +
-      `refresh during it: p99 ${flooded.p99.toFixed(2)} ms against ${calm.p99.toFixed(2)} ms without (x${(flooded.p99 / calm.p99).toFixed(2)}), ` +
-      `p50 x${(flooded.p50 / calm.p50).toFixed(2)}, req/s x${(flooded.perSecond / calm.perSecond).toFixed(2)}`,
-  );
-}
-console.log('');
-console.log(`ratio = requests/s divided by those of the bare fastify route measured interleaved with it (bare req/s); total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
-if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+console.log(
+  `\nNode ${process.version}, ${cpus.length} CPUs (${cpus[0]?.model.trim() ?? 'unknown'}); ${CONNECTIONS} keep-alive connections per row, ${MEASURE.rounds} interleaved rounds of ${MEASURE.sliceMs} ms after ${MEASURE.warmup} warm-up requests; ` +
+    `load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} before, ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after; total ${((performance.now() - started) / 1000).toFixed(0)} s`,
+);
+console.log('req/s = median of the slices\' rates; vs peer = req/s / the peer row\'s; % floor = signatures per answer x req/s / the signing floor\'s signatures/s; % bare = req/s / the bare route\'s;');
+console.log('CPU % of one core over the slices; CPU ms = the server\'s CPU time per answer (all its threads, and for PostgreSQL its database backends; main = its main thread alone); RSS = the server process\'s resident memory, highest sample around the slices');
+if (env.BENCH_JSON) (await import('node:fs')).writeFileSync(env.BENCH_JSON, JSON.stringify({ date: new Date().toISOString(), node: process.version, loadBefore, loadAfter: os.loadavg(), summary }, null, 1));
+if (summary.some((g) => g.results.some((r) => r.errors > 0))) process.exitCode = 1;

@@ -25,14 +25,16 @@ export interface ClientCredentials {
 }
 
 /**
- * The registered client these credentials prove, or a `ClientAuthError`.
+ * The registered client these credentials prove, or a `ClientAuthError`. `known`: a client
+ * record the caller has just read (the refresh grant reads it with the token), used when its
+ * id is the one claimed instead of reading it again.
  *
  * @example
  * ```ts
  * const client = await authenticateClient(kt, { id: 'demo-app', secret, method: 'client_secret_basic', address: '127.0.0.1' });
  * ```
  */
-export async function authenticateClient(kt: Keyturn, creds: ClientCredentials): Promise<ClientRecord> {
+export async function authenticateClient(kt: Keyturn, creds: ClientCredentials, known?: ClientRecord): Promise<ClientRecord> {
   const { id, secret, method } = creds;
   /** The refusal, reported first; the client's id only when such a client exists (never an id a caller made up). */
   const refuse = async (known: boolean, description?: string) => {
@@ -41,7 +43,7 @@ export async function authenticateClient(kt: Keyturn, creds: ClientCredentials):
   };
   if (!id) throw await refuse(false, 'client authentication is required');
   // An id no client can have (e.g. with a NUL, which PostgreSQL refuses) is an unknown client, not a lookup.
-  const client = CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
+  const client = known?.id === id ? known : CLIENT_ID.test(id) ? await kt.repo.getClient(id) : null;
   if (!client) {
     // As slow as a wrong secret, so response times do not reveal which client ids exist.
     if (secret && (await counted(kt, creds.address, async () => (await verifyAgainstDummy(kt, secret), false))) === null) throw locked(kt);

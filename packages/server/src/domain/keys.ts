@@ -3,8 +3,8 @@
  * a JWKS. One key is active (signs); retired keys stay published until every token they
  * signed has expired, so tokens issued before a rotation still verify.
  */
-import { randomUUID } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
+import { createPrivateKey, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { SigningAlg } from '../config.js';
 import type { SigningKeyRecord } from '../storage/records.js';
 import type { Repository } from '../storage/repository.js';
@@ -12,12 +12,11 @@ import { KeyError } from './errors.js';
 import type { SecurityEvents } from './securityEvents.js';
 import { open, seal } from './secrets.js';
 
-type Key = CryptoKey | KeyObject | Uint8Array;
-
 export interface ActiveKey {
   kid: string;
   alg: SigningAlg;
-  privateKey: Key;
+  /** A node:crypto key, so that tokens are signed on the thread pool (`./lib/signJws.ts`). */
+  privateKey: KeyObject;
 }
 
 export interface PublicJwk extends JWK {
@@ -166,8 +165,8 @@ export class KeyRing {
     for (const record of records) {
       publics.push({ ...(JSON.parse(record.publicJwk) as JWK), kid: record.kid, alg: record.alg, use: 'sig' });
       if (record.status === 'active') {
-        const jwk = JSON.parse(open(this.encryptionKey, record.privateKeyEnc, record.kid)) as JWK;
-        active = { kid: record.kid, alg: record.alg, privateKey: await importJWK(jwk, record.alg) };
+        const jwk = JSON.parse(open(this.encryptionKey, record.privateKeyEnc, record.kid)) as JsonWebKey;
+        active = { kid: record.kid, alg: record.alg, privateKey: createPrivateKey({ key: jwk, format: 'jwk' }) };
       }
     }
     this.cache = { loadedAt: this.now(), active, publics };

@@ -7,6 +7,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import { ServiceUnavailableError } from './errors.js';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
 import { assertKnownMigrations } from './kysely/migrations.js';
+import { namedStatements } from './kysely/lib/namedStatements.js';
 import type { Database } from './kysely/schema.js';
 import type { OpenOptions } from './open.js';
 import type { Repository } from './repository.js';
@@ -31,6 +32,8 @@ const CONNECT_TIMEOUT_MS = 5_000;
  */
 export async function createPostgresRepository(url: string, options: OpenOptions = {}): Promise<Repository> {
   const { default: pg } = await import('pg');
+  // One parser for every int8 column of every query: pg asks for the parsers of each result's columns.
+  const int8 = (value: string) => Number(value);
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
@@ -40,7 +43,7 @@ export async function createPostgresRepository(url: string, options: OpenOptions
     // the global `pg.types` belongs to whoever else uses pg in the process.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === INT8_OID && format !== 'binary') return (value: string) => Number(value);
+        if (oid === INT8_OID && format !== 'binary') return int8;
         return format === undefined ? pg.types.getTypeParser(oid) : pg.types.getTypeParser(oid, format);
       }) as typeof pg.types.getTypeParser,
     },
@@ -60,7 +63,7 @@ export async function createPostgresRepository(url: string, options: OpenOptions
     throw new ServiceUnavailableError('database', { cause: err });
   }
 
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatements(pool) }) });
   const repo = createKyselyRepository(db, 'postgres');
   try {
     if (options.migrate === false) await assertKnownMigrations(db);

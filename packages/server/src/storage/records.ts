@@ -137,6 +137,8 @@ export interface ConsumedCode {
 export interface RefreshTokenGrant {
   token: RefreshTokenRecord;
   grant: GrantRecord;
+  /** The grant's client: a refresh authenticates it from this row, without reading it again. */
+  client: ClientRecord;
   /** `null` when the grant's user is gone. */
   user: UserRecord | null;
 }

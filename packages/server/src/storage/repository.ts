@@ -96,7 +96,7 @@ export interface Repository {
   /** Updates lastUsedAt. */
   touchGrant(id: string, at: EpochMs): Promise<void>;
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | null>;
-  /** The refresh token with this hash, its grant and the grant's user (null when the user is gone), in one query. */
+  /** The refresh token with this hash, its grant, the grant's client and user (null when the user is gone), in one query. */
   findRefreshTokenGrant(tokenHash: string): Promise<RefreshTokenGrant | null>;
   /**
    * Rotation, atomically: if `tokenHash` is unspent, mark it spent at `at` with

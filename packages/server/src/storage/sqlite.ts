@@ -12,6 +12,7 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { createKyselyRepository } from './kysely/createKyselyRepository.js';
+import { cachedStatements } from './kysely/lib/cachedStatements.js';
 import { assertKnownMigrations, migrateToLatest } from './kysely/migrations.js';
 import type { OpenOptions } from './open.js';
 import type { Database } from './kysely/schema.js';
@@ -44,7 +45,7 @@ async function openKysely(file: string, migrate: boolean): Promise<Kysely<Databa
     sqlite.close();
     throw err;
   }
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: cachedStatements(sqlite) }) });
   try {
     if (migrate) await migrateToLatest(db);
     else await assertKnownMigrations(db);

@@ -2,7 +2,7 @@
  * The one rule for "is this refresh token still live": refresh, introspection and revocation
  * all ask it, so a token can never be live for one endpoint and dead for another.
  */
-import type { ClientRecord, GrantRecord, RefreshTokenRecord, UserRecord } from '../../storage/records.js';
+import type { ClientRecord, GrantRecord, RefreshTokenGrant, RefreshTokenRecord, UserRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import { sha256Hex } from '../lib/crypto.js';
 
@@ -28,10 +28,26 @@ export type RefreshTokenLookup =
   | (FoundRefreshToken & { live: false; reason: Exclude<DeadReason, 'unknown'> });
 
 /**
+ * The stored token `raw` names, with its grant, the grant's client and user: one query, none
+ * for what cannot be one of ours. `null` when there is no such token.
+ *
+ * @example
+ * ```ts
+ * const read = await readRefreshToken(kt, form.refresh_token);
+ * const client = await authenticateClient(kt, credentials, read?.client);
+ * ```
+ */
+export async function readRefreshToken(kt: Keyturn, raw: string): Promise<RefreshTokenGrant | null> {
+  if (raw.length === 0 || raw.length > MAX_REFRESH_TOKEN_LENGTH) return null;
+  return kt.repo.findRefreshTokenGrant(sha256Hex(raw));
+}
+
+/**
  * Finds `token` among `client`'s refresh tokens and says whether it is live at `kt.now()`:
  * its grant not revoked, neither absolute nor idle lifetime over, its person still there. A
  * token spent by rotation is still `live` here (its grant lives); callers decide what a spent
- * token means to them (`record.spentAt`).
+ * token means to them (`record.spentAt`). `read`: what `readRefreshToken` already answered for
+ * `raw`, so the token is not read twice.
  *
  * @example
  * ```ts
@@ -39,9 +55,8 @@ export type RefreshTokenLookup =
  * if (!found.live) throw new OAuthError('invalid_grant', REFRESH_TOKEN_DEAD[found.reason]);
  * ```
  */
-export async function lookupRefreshToken(kt: Keyturn, client: ClientRecord, raw: string): Promise<RefreshTokenLookup> {
-  if (raw.length === 0 || raw.length > MAX_REFRESH_TOKEN_LENGTH) return { live: false, reason: 'unknown' };
-  const found = await kt.repo.findRefreshTokenGrant(sha256Hex(raw));
+export async function lookupRefreshToken(kt: Keyturn, client: ClientRecord, raw: string, read?: RefreshTokenGrant | null): Promise<RefreshTokenLookup> {
+  const found = read === undefined ? await readRefreshToken(kt, raw) : read;
   if (!found || found.grant.clientId !== client.id) return { live: false, reason: 'unknown' };
   const { token, grant, user } = found;
   const now = kt.now();

@@ -1,9 +1,9 @@
 /** Minting the JWTs: RFC 9068 access tokens and OpenID Connect ID tokens, signed with the active key. */
 import { createHash, randomUUID } from 'node:crypto';
-import { SignJWT } from 'jose';
 import type { GrantRecord, UserRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import type { ActiveKey } from '../keys.js';
+import { signJws } from '../lib/signJws.js';
 
 export interface MintInput {
   grant: GrantRecord;
@@ -35,17 +35,13 @@ export async function mintTokens(kt: Keyturn, input: MintInput): Promise<Minted>
   const authTime = Math.floor(input.grant.authTime / 1000);
   // Both tokens: same issuer, subject, audience (the client), lifetime and key.
   const sign = (claims: Record<string, unknown>, typ: string) =>
-    new SignJWT(claims)
-      .setProtectedHeader({ alg: key.alg, kid: key.kid, typ })
-      .setIssuer(kt.config.issuer)
-      .setSubject(input.user.id)
-      .setAudience(input.clientId)
-      .setIssuedAt(now)
-      .setExpirationTime(now + ttl);
+    signJws(
+      { alg: key.alg, kid: key.kid, typ },
+      { ...claims, iss: kt.config.issuer, sub: input.user.id, aud: input.clientId, iat: now, exp: now + ttl },
+      key.privateKey,
+    );
 
-  const accessToken = await sign({ client_id: input.clientId, scope: input.scope, sid: input.grant.id, auth_time: authTime }, 'at+jwt')
-    .setJti(randomUUID())
-    .sign(key.privateKey);
+  const accessToken = await sign({ client_id: input.clientId, scope: input.scope, sid: input.grant.id, auth_time: authTime, jti: randomUUID() }, 'at+jwt');
 
   let idToken: string | null = null;
   if (input.withIdToken) {
@@ -56,7 +52,7 @@ export async function mintTokens(kt: Keyturn, input: MintInput): Promise<Minted>
       claims.email_verified = false;
     }
     if (scopes.includes('profile') && input.user.name) claims.name = input.user.name;
-    idToken = await sign(claims, 'JWT').sign(key.privateKey);
+    idToken = await sign(claims, 'JWT');
   }
   return { accessToken, idToken, expiresIn: ttl };
 }

@@ -94,7 +94,7 @@ describe('refreshTokens', () => {
       await expect(refreshTokens(t.kt, client, { refreshToken })).rejects.toMatchObject(refusal('invalid_grant', 'the refresh token has expired'));
     });
 
-    it('moves lastUsedAt on every refresh, so the idle lifetime starts again from each use', async () => {
+    it('moves lastUsedAt on each refresh further apart than its recording precision, so the idle lifetime starts again from each use', async () => {
       const { client } = await aClient(t.kt, { refreshIdleTtlSec: 600 });
       const { refreshToken, grant } = await aGrant(t.kt, client, t.person);
       t.clock.set(T0 + 500 * SECOND);

@@ -54,7 +54,7 @@ export function createKyselyRepository(
     ...clientsStore(db),
     ...ssoSessionsStore(db),
     ...authCodesStore(db),
-    ...grantsStore(db),
+    ...grantsStore(db, kind),
     ...revokedAccessTokensStore(db),
     ...signingKeysStore(db, kind),
     ...housekeepingStore(db),

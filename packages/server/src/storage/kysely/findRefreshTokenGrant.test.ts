@@ -1,9 +1,9 @@
-/** Conformance of `Repository.findRefreshTokenGrant` (token + grant + user in one query), on SQLite and the real PostgreSQL. */
+/** Conformance of `Repository.findRefreshTokenGrant` (token + grant + client + user in one query), on SQLite and the real PostgreSQL. */
 import Sqlite from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { forEachBackend, type BackendKind } from '../../test-support/databases.js';
-import { grant, hash, refreshToken, seed, T0, user } from '../test-support/records.js';
+import { client, grant, hash, refreshToken, seed, T0, user } from '../test-support/records.js';
 
 /**
  * Deletes a user row past the foreign keys, whose cascade would take the grant with it:
@@ -34,10 +34,10 @@ async function deleteUserPastForeignKeys(kind: BackendKind, target: string, user
 
 forEachBackend('Repository', (ctx) => {
   describe('findRefreshTokenGrant', () => {
-    it('finds the token, its grant and the grant\'s user with every field intact', async () => {
+    it('finds the token, its grant and the grant\'s client and user with every field intact', async () => {
       await seed(ctx.repo);
       await ctx.repo.createGrant(grant(), refreshToken(), null);
-      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), user: user() });
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), client: client(), user: user() });
     });
 
     it('answers null for a hash no token has', async () => {
@@ -54,7 +54,7 @@ forEachBackend('Repository', (ctx) => {
       expect((await ctx.repo.findRefreshTokenGrant(hash('rt1')))?.token).toEqual(
         refreshToken({ spentAt: T0 + 50, successorHash: hash('rt2') }),
       );
-      expect(await ctx.repo.findRefreshTokenGrant(hash('rt2'))).toEqual({ token: next, grant: grant(), user: user() });
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt2'))).toEqual({ token: next, grant: grant(), client: client(), user: user() });
     });
 
     it('still returns the grant of a revoked family, with revokedAt and the reason set', async () => {
@@ -64,6 +64,7 @@ forEachBackend('Repository', (ctx) => {
       expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({
         token: refreshToken(),
         grant: grant({ revokedAt: T0 + 5, revokedReason: 'refresh_token_reuse' }),
+        client: client(),
         user: user(),
       });
     });
@@ -73,7 +74,7 @@ forEachBackend('Repository', (ctx) => {
       await ctx.repo.createGrant(grant(), refreshToken(), null);
       await deleteUserPastForeignKeys(ctx.kind, ctx.target, 'u1');
       expect(await ctx.repo.findUserById('u1')).toBeNull();
-      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), user: null });
+      expect(await ctx.repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), client: client(), user: null });
     });
 
     it('pairs each token with its own grant and user when several people hold grants', async () => {
@@ -89,6 +90,7 @@ forEachBackend('Repository', (ctx) => {
       expect(await ctx.repo.findRefreshTokenGrant(hash('rt-bob'))).toEqual({
         token: refreshToken({ tokenHash: hash('rt-bob'), grantId: 'g2' }),
         grant: grant({ id: 'g2', userId: 'u2', ssoSessionId: null }),
+        client: client(),
         user: bob,
       });
     });

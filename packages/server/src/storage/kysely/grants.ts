@@ -8,6 +8,7 @@ import { affectedRows } from './lib/affectedRows.js';
 import { listActiveOfUser } from './lib/listActiveOfUser.js';
 import { grantToRow, refreshTokenToRow, rowToGrant, rowToRefreshToken } from './rows.js';
 import type { Database } from './schema.js';
+import { spendRefreshToken } from './spendRefreshToken.js';
 
 export type GrantsStore = Pick<
   Repository,
@@ -23,16 +24,16 @@ export type GrantsStore = Pick<
 >;
 
 /**
- * The grant and refresh token methods of `Repository` over `db`.
+ * The grant and refresh token methods of `Repository` over `db` (`kind`: rotation's statement differs).
  *
  * @example
  * ```ts
- * const grants = grantsStore(db);
+ * const grants = grantsStore(db, 'sqlite');
  * const token = await grants.findRefreshToken(sha256Hex(refreshToken));
  * if (token !== null) await grants.touchGrant(token.grantId, Date.now());
  * ```
  */
-export function grantsStore(db: Kysely<Database>): GrantsStore {
+export function grantsStore(db: Kysely<Database>, kind: Repository['kind']): GrantsStore {
   return {
     async createGrant(grant, firstRefreshToken, codeHash) {
       await db.transaction().execute(async (trx) => {
@@ -77,21 +78,7 @@ export function grantsStore(db: Kysely<Database>): GrantsStore {
 
     findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, tokenHash),
 
-    async spendRefreshToken(tokenHash, successor, at) {
-      return db.transaction().execute(async (trx) => {
-        // On PostgreSQL a concurrent caller blocks on the row lock taken here, then re-checks
-        // `spent_at` after we commit and matches nothing.
-        const r = await trx
-          .updateTable('refresh_tokens')
-          .set({ spent_at: at, successor_hash: successor.tokenHash })
-          .where('token_hash', '=', tokenHash)
-          .where('spent_at', 'is', null)
-          .executeTakeFirst();
-        if (affectedRows(r.numUpdatedRows) !== 1) return false;
-        await trx.insertInto('refresh_tokens').values(refreshTokenToRow(successor)).execute();
-        return true;
-      });
-    },
+    spendRefreshToken: (tokenHash, successor, at) => spendRefreshToken(db, kind, tokenHash, successor, at),
   };
 }
 

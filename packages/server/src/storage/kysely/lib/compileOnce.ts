@@ -1,0 +1,41 @@
+/**
+ * Queries of the hot path built and compiled once: kysely builds and compiles a query on every
+ * call, which on the refresh path cost more CPU than SQLite took to run it (docs/PERFORMANCE.md).
+ * The compiled SQL is kept per database and run with each call's parameter values; on
+ * PostgreSQL it also runs as a named prepared statement (`./namedStatements.ts`).
+ */
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+
+const compiledTexts = new Set<string>();
+
+/** True for the SQL text of a query compiled by `compileOnce`: one of a few fixed texts of the hot path. */
+export function isCompiledOnce(sql: string): boolean {
+  return compiledTexts.has(sql);
+}
+
+/**
+ * Wraps `build` (a query whose parameters are placeholders, in the order the SQL uses them) so
+ * that it is compiled once per `db` and then run with the values given, on `db` or on `runner`
+ * (a transaction of `db`).
+ *
+ * @example
+ * ```ts
+ * const byHash = compileOnce((db: Kysely<Database>) => db.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', ''));
+ * const { rows } = await byHash(db, [tokenHash]);
+ * ```
+ */
+export function compileOnce<DB, O>(
+  build: (db: Kysely<DB>) => Compilable<O>,
+): (db: Kysely<DB>, parameters: readonly unknown[], runner?: Kysely<DB>) => Promise<QueryResult<O>> {
+  const compiled = new WeakMap<Kysely<DB>, CompiledQuery<O>>();
+  return async (db, parameters, runner = db) => {
+    let query = compiled.get(db);
+    if (query === undefined) {
+      query = build(db).compile();
+      compiled.set(db, query);
+      compiledTexts.add(query.sql);
+    }
+    if (query.parameters.length !== parameters.length) throw new Error(`the query takes ${query.parameters.length} parameters, not ${parameters.length}`);
+    return runner.executeQuery<O>({ ...query, parameters });
+  };
+}
