@@ -92,6 +92,8 @@ describe('a refresh that fails before it answers', () => {
 
   it('leaves the token unspent when the database or the key store fails, so a retry an hour later still works', async () => {
     const { refreshToken } = await aGrant(t.kt, t.client, t.person);
+    // Past the precision of the last-use record (recordUse.ts), so this refresh writes it before the spend.
+    t.clock.advance(2 * MINUTE);
     vi.spyOn(t.kt.repo, 'touchGrant').mockRejectedValueOnce(new Error('database gone'));
     await expect(refreshTokens(t.kt, t.client, { refreshToken })).rejects.toThrow('database gone');
     vi.spyOn(t.kt.keys, 'activeKey').mockRejectedValueOnce(new Error('key store gone'));
