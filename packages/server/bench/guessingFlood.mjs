@@ -41,7 +41,7 @@ const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
 const JWKS = '/api/authz/v3/oauth/jwks';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
-const USER = { email: 'bench@example.com', password: 'bench-password-correct-horse' };
+const USER = { email: 'bench@example.com', password: 'staple orbit lantern quietly' };
 const REDIRECT = 'https://bench.example/cb';
 const CLIENTS = {
   reuse: { id: 'bench-reuse', secret: 'bench-reuse-secret-0123456789', refreshPolicy: 'reuse' },

@@ -55,7 +55,7 @@ const NODE_FLAGS = new Map(BASELINES.map((b) => [b, env.BENCH_BASELINE_NODE_FLAG
 const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
 const REDIRECT = 'https://bench.example/cb';
-const USER = { email: 'bench@example.com', password: 'bench-password-correct-horse' };
+const USER = { email: 'bench@example.com', password: 'staple orbit lantern quietly' };
 const secret = (id) => `${id}-secret-0123456789abcdef`;
 /** The three kinds of refresh work, as Keyturn and the peer each register them. */
 const KINDS = {
