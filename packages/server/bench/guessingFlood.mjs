@@ -18,6 +18,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { keyturnSignIn } from './lib/flows.mjs';
+import { createPostgresDatabase as createPostgresDatabaseAt } from './lib/postgres.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 if (!existsSync(path.join(here, '..', 'dist', 'index.js'))) {
@@ -85,20 +87,7 @@ async function startKeyturn(database, dataDir) {
 }
 
 /** Signs in through the form as a browser does and returns the npsso cookie. */
-async function signIn(url) {
-  const form = await fetch(`${url}/signin`);
-  const cookie = form.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('kt_csrf='));
-  const csrf = /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${url}/signin`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { ...FORM, cookie },
-    body: new URLSearchParams({ email: USER.email, password: USER.password, csrf }).toString(),
-  });
-  const npsso = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.startsWith('npsso='));
-  if (res.status !== 303 || !npsso) throw new Error(`sign-in failed: ${res.status}`);
-  return npsso.slice('npsso='.length);
-}
+const signIn = (url) => keyturnSignIn(url, USER);
 
 /** Authorize + code exchange: a fresh token family of `client`. */
 async function tokens(url, npsso, client) {
@@ -129,29 +118,7 @@ async function refreshJobs(url, npsso) {
   };
 }
 
-async function createPostgresDatabase() {
-  const { default: pg } = await import('pg');
-  const admin = async (sql, params) => {
-    const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-    await c.connect();
-    try {
-      await c.query(sql, params);
-    } finally {
-      await c.end();
-    }
-  };
-  const name = `keyturn_bench_${randomBytes(6).toString('hex')}`;
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      await admin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await admin(`DROP DATABASE IF EXISTS ${name}`);
-    },
-  };
-}
+const createPostgresDatabase = () => createPostgresDatabaseAt(PG_ADMIN_URL);
 
 /** Runs `during` while a guessing flood (bench/flood.mjs) hits the token endpoint of `url`; resolves with the flood's figures. */
 async function withFlood(url, during) {
@@ -261,3 +228,5 @@ if (calm && flooded && flood) {
 console.log('');
 console.log(`ratio = requests/s divided by those of the bare fastify route measured interleaved with it (bare req/s); total bench time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+// fetch's global connection pool keeps idle keep-alive sockets (and so this process) alive: end here.
+process.exit(process.exitCode ?? 0);
