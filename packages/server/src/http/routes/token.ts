@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { authenticateClient } from '../../domain/authenticateClient.js';
 import type { Keyturn } from '../../domain/context.js';
+import type { ClientRecord } from '../../storage/records.js';
 import { PATHS } from '../../domain/discovery.js';
 import { exchangeDeviceCode } from '../../domain/device/exchangeDeviceCode.js';
 import { OAuthError } from '../../domain/errors.js';
@@ -15,18 +16,19 @@ import { noteOnLog } from '../lib/requestLog.js';
 export function registerTokenRoute(app: FastifyInstance, kt: Keyturn): void {
   app.post(PATHS.token, reportingOutcome(kt, async (request, reply) => {
     const { credentials, form } = readCredentialsForm(request, ['grant_type', 'code', 'redirect_uri', 'code_verifier', 'refresh_token', 'scope', 'token_format', 'device_code']);
-    let body;
-    if (form.grant_type === 'refresh_token') {
-      // Authenticates the client from the row its token's query reads: one query per refresh.
-      body = await refreshGrant(kt, credentials, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format, address: request.ip }, (client) => {
-        noteOnLog(request, { clientId: client.id });
-        requireGrant(client, 'refresh_token');
-      });
-    } else {
-      const client = await authenticateClient(kt, credentials);
+    /** Once the client is known: name it in the request's log line, and refuse a grant type it may not use. */
+    const admit = (client: ClientRecord) => {
       noteOnLog(request, { clientId: client.id });
       const known = GRANT_TYPES.find((g) => g === form.grant_type);
       if (known) requireGrant(client, known);
+    };
+    let body;
+    if (form.grant_type === 'refresh_token') {
+      // Authenticates the client from the row its token's query reads: one query per refresh.
+      body = await refreshGrant(kt, credentials, { refreshToken: form.refresh_token, scope: form.scope, tokenFormat: form.token_format, address: request.ip }, admit);
+    } else {
+      const client = await authenticateClient(kt, credentials);
+      admit(client);
       switch (form.grant_type) {
         case 'authorization_code':
           body = await exchangeCode(kt, client, {
