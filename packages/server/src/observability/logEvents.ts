@@ -9,6 +9,8 @@ import type { SecurityEvent, SecurityEventType } from '../domain/securityEvents.
 export interface EventLogger {
   warn(fields: object, message: string): void;
   debug(fields: object, message: string): void;
+  /** pino's level check: debug lines are not built at all when they would not be written. */
+  isLevelEnabled?(level: string): boolean;
 }
 
 /** What each warn-level event says. */
@@ -36,9 +38,11 @@ const MAX_ISSUERS_REPORTED = 16;
 export function logSecurityEvents(log: EventLogger): (event: SecurityEvent) => void {
   const issuersReported = new Set<string>();
   return (event) => {
+    const warn = WARN[event.type];
+    // Every token answer is an event: at info level its debug line costs nothing.
+    if (warn === undefined && log.isLevelEnabled?.('debug') === false) return;
     const { type, email: _email, data, ...rest } = event;
     const fields = { event: type, ...rest, ...data };
-    const warn = WARN[type];
     if (warn === undefined) return log.debug(fields, type.replace(/[._]/g, ' '));
     if (type === 'token.foreign_issuer') {
       // One line per foreign issuer, not one per refused request.
