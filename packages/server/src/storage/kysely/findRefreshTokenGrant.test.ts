@@ -1,9 +1,14 @@
 /** Conformance of `Repository.findRefreshTokenGrant` (token + grant + client + user in one query), on SQLite and the real PostgreSQL. */
 import Sqlite from 'better-sqlite3';
+import { Kysely } from 'kysely';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { forEachBackend, type BackendKind } from '../../test-support/databases.js';
 import { client, grant, hash, refreshToken, seed, T0, user } from '../test-support/records.js';
+import { createKyselyRepository } from './createKyselyRepository.js';
+import { migrateToLatest } from './migrations.js';
+import type { Database } from './schema.js';
+import { ImmediateSqliteDialect } from './sqliteDialect.js';
 
 /**
  * Deletes a user row past the foreign keys, whose cascade would take the grant with it:
@@ -94,5 +99,22 @@ forEachBackend('Repository', (ctx) => {
         user: bob,
       });
     });
+  });
+});
+
+describe('findRefreshTokenGrant over a kysely handle that answers rows as objects', () => {
+  it('reads the same token, grant, client and user as through the array-answering handles', async () => {
+    // No cachedStatements: better-sqlite3 statements in their default mode, one object per row.
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: new Sqlite(':memory:') }) });
+    try {
+      await migrateToLatest(db);
+      const repo = createKyselyRepository(db, 'sqlite');
+      await seed(repo);
+      await repo.createGrant(grant(), refreshToken(), null);
+      expect(await repo.findRefreshTokenGrant(hash('rt1'))).toEqual({ token: refreshToken(), grant: grant(), client: client(), user: user() });
+      expect(await repo.findRefreshTokenGrant(hash('nope'))).toBeNull();
+    } finally {
+      await db.destroy();
+    }
   });
 });

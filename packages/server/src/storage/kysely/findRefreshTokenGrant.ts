@@ -9,56 +9,77 @@ import type { RefreshTokenGrant } from '../records.js';
 import { rowToClient, rowToGrant, rowToRefreshToken, rowToUser } from './rows.js';
 import type { Database } from './schema.js';
 
-/** The query, compiled once per database (`compileOnce`); its one parameter is the token hash. */
-const byTokenHash = compileOnce((db: Kysely<Database>) =>
-  // The grant's columns keep their names; the others, which would collide with them (id,
-  // created_at, expires_at), are prefixed.
-  db
-    .selectFrom('refresh_tokens as rt')
-    .innerJoin('grants as g', 'g.id', 'rt.grant_id')
-    .innerJoin('clients as c', 'c.id', 'g.client_id')
-    .leftJoin('users as u', 'u.id', 'g.user_id')
-    .select([
-      // Named, not g.*: a column added by a later migration must not change the result type
-      // under a prepared statement's plan (PostgreSQL refuses that).
-      'g.id',
-      'g.client_id',
-      'g.user_id',
-      'g.sso_session_id',
-      'g.scope',
-      'g.auth_time',
-      'g.created_at',
-      'g.expires_at',
-      'g.last_used_at',
-      'g.revoked_at',
-      'g.revoked_reason',
-      'g.user_agent',
-      'rt.token_hash as rt_token_hash',
-      'rt.grant_id as rt_grant_id',
-      'rt.parent_hash as rt_parent_hash',
-      'rt.created_at as rt_created_at',
-      'rt.expires_at as rt_expires_at',
-      'rt.spent_at as rt_spent_at',
-      'rt.successor_hash as rt_successor_hash',
-      'c.id as c_id',
-      'c.name as c_name',
-      'c.secret_hash as c_secret_hash',
-      'c.redirect_uris as c_redirect_uris',
-      'c.scopes as c_scopes',
-      'c.refresh_policy as c_refresh_policy',
-      'c.refresh_ttl_sec as c_refresh_ttl_sec',
-      'c.refresh_idle_ttl_sec as c_refresh_idle_ttl_sec',
-      'c.created_at as c_created_at',
-      'c.grant_types as c_grant_types',
-      'u.id as u_id',
-      'u.email as u_email',
-      'u.password_hash as u_password_hash',
-      'u.name as u_name',
-      'u.created_at as u_created_at',
-      'u.status as u_status',
-    ])
-    .where('rt.token_hash', '=', ''),
+/**
+ * The select list. The grant's columns keep their names; the others, which would collide with
+ * them (id, created_at, expires_at), are prefixed. Named, not g.*: a column added by a later
+ * migration must not change the result type under a prepared statement's plan (PostgreSQL
+ * refuses that).
+ */
+const COLUMNS = [
+  'g.id',
+  'g.client_id',
+  'g.user_id',
+  'g.sso_session_id',
+  'g.scope',
+  'g.auth_time',
+  'g.created_at',
+  'g.expires_at',
+  'g.last_used_at',
+  'g.revoked_at',
+  'g.revoked_reason',
+  'g.user_agent',
+  'rt.token_hash as rt_token_hash',
+  'rt.grant_id as rt_grant_id',
+  'rt.parent_hash as rt_parent_hash',
+  'rt.created_at as rt_created_at',
+  'rt.expires_at as rt_expires_at',
+  'rt.spent_at as rt_spent_at',
+  'rt.successor_hash as rt_successor_hash',
+  'c.id as c_id',
+  'c.name as c_name',
+  'c.secret_hash as c_secret_hash',
+  'c.redirect_uris as c_redirect_uris',
+  'c.scopes as c_scopes',
+  'c.refresh_policy as c_refresh_policy',
+  'c.refresh_ttl_sec as c_refresh_ttl_sec',
+  'c.refresh_idle_ttl_sec as c_refresh_idle_ttl_sec',
+  'c.created_at as c_created_at',
+  'c.grant_types as c_grant_types',
+  'u.id as u_id',
+  'u.email as u_email',
+  'u.password_hash as u_password_hash',
+  'u.name as u_name',
+  'u.created_at as u_created_at',
+  'u.status as u_status',
+] as const;
+
+/** The query, compiled once per database (`compileOnce`), its rows as arrays in the order of `COLUMNS`; its one parameter is the token hash. */
+const byTokenHash = compileOnce(
+  (db: Kysely<Database>) =>
+    db
+      .selectFrom('refresh_tokens as rt')
+      .innerJoin('grants as g', 'g.id', 'rt.grant_id')
+      .innerJoin('clients as c', 'c.id', 'g.client_id')
+      .leftJoin('users as u', 'u.id', 'g.user_id')
+      .select(COLUMNS)
+      .where('rt.token_hash', '=', ''),
+  { rows: 'arrays' },
 );
+
+/** A row of the query, as kysely types it (an object keyed by the names of `COLUMNS`). */
+type Row = Awaited<ReturnType<typeof byTokenHash>>['rows'][number];
+
+/** The position of each name of `Row` in `COLUMNS`. */
+const POSITION = Object.fromEntries(COLUMNS.map((column, i) => [column.split(' as ').pop()!.replace(/^g\./, ''), i])) as Record<keyof Row, number>;
+
+/**
+ * The row as a reader of its columns by name: an array from the database handles that answer
+ * arrays (`returnsArrays`), an object from any other (a kysely instance opened without them).
+ */
+function columnsOf(row: unknown): <K extends keyof Row>(name: K) => Row[K] {
+  if (Array.isArray(row)) return (name) => row[POSITION[name]] as Row[typeof name];
+  return (name) => (row as Row)[name];
+}
 
 /**
  * The refresh token whose hash is `tokenHash`, with its grant, the grant's client and user
@@ -72,35 +93,54 @@ const byTokenHash = compileOnce((db: Kysely<Database>) =>
  * ```
  */
 export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: string): Promise<RefreshTokenGrant | null> {
-  const [row] = (await byTokenHash(db, [tokenHash])).rows;
-  if (row === undefined) return null;
+  const [found] = (await byTokenHash(db, [tokenHash])).rows;
+  if (found === undefined) return null;
+  const column = columnsOf(found);
 
   const token = rowToRefreshToken({
-    token_hash: row.rt_token_hash,
-    grant_id: row.rt_grant_id,
-    parent_hash: row.rt_parent_hash,
-    created_at: row.rt_created_at,
-    expires_at: row.rt_expires_at,
-    spent_at: row.rt_spent_at,
-    successor_hash: row.rt_successor_hash,
+    token_hash: column('rt_token_hash'),
+    grant_id: column('rt_grant_id'),
+    parent_hash: column('rt_parent_hash'),
+    created_at: column('rt_created_at'),
+    expires_at: column('rt_expires_at'),
+    spent_at: column('rt_spent_at'),
+    successor_hash: column('rt_successor_hash'),
   });
   // LEFT JOIN: with no user row every u_ column is null, though the schema makes them NOT NULL.
-  const { u_id: id, u_email: email, u_password_hash: passwordHash, u_name: name, u_created_at: createdAt, u_status: status } = row;
+  const id = column('u_id');
+  const email = column('u_email');
+  const passwordHash = column('u_password_hash');
+  const createdAt = column('u_created_at');
+  const status = column('u_status');
   const user =
     id === null || email === null || passwordHash === null || createdAt === null || status === null
       ? null
-      : rowToUser({ id, email, password_hash: passwordHash, name, created_at: createdAt, status });
+      : rowToUser({ id, email, password_hash: passwordHash, name: column('u_name'), created_at: createdAt, status });
   const client = rowToClient({
-    id: row.c_id,
-    name: row.c_name,
-    secret_hash: row.c_secret_hash,
-    redirect_uris: row.c_redirect_uris,
-    scopes: row.c_scopes,
-    refresh_policy: row.c_refresh_policy,
-    refresh_ttl_sec: row.c_refresh_ttl_sec,
-    refresh_idle_ttl_sec: row.c_refresh_idle_ttl_sec,
-    created_at: row.c_created_at,
-    grant_types: row.c_grant_types,
+    id: column('c_id'),
+    name: column('c_name'),
+    secret_hash: column('c_secret_hash'),
+    redirect_uris: column('c_redirect_uris'),
+    scopes: column('c_scopes'),
+    refresh_policy: column('c_refresh_policy'),
+    refresh_ttl_sec: column('c_refresh_ttl_sec'),
+    refresh_idle_ttl_sec: column('c_refresh_idle_ttl_sec'),
+    created_at: column('c_created_at'),
+    grant_types: column('c_grant_types'),
   });
-  return { token, grant: rowToGrant(row), client, user };
+  const grant = rowToGrant({
+    id: column('id'),
+    client_id: column('client_id'),
+    user_id: column('user_id'),
+    sso_session_id: column('sso_session_id'),
+    scope: column('scope'),
+    auth_time: column('auth_time'),
+    created_at: column('created_at'),
+    expires_at: column('expires_at'),
+    last_used_at: column('last_used_at'),
+    revoked_at: column('revoked_at'),
+    revoked_reason: column('revoked_reason'),
+    user_agent: column('user_agent'),
+  });
+  return { token, grant, client, user };
 }

@@ -4,6 +4,7 @@
  * path (docs/PERFORMANCE.md); a statement run with `all`/`run` to completion can be run again.
  */
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { returnsArrays } from './compileOnce.js';
 
 /** Distinct SQL texts kept; past it the cache starts afresh (batch statements vary in length). */
 const MAX_STATEMENTS = 500;
@@ -25,6 +26,8 @@ export function cachedStatements(db: SqliteDatabase): SqliteDatabase {
       if (statement === undefined) {
         if (statements.size >= MAX_STATEMENTS) statements.clear();
         statement = db.prepare(sql);
+        // better-sqlite3's raw mode: rows as arrays of values (see `returnsArrays`).
+        if (returnsArrays(sql)) statement = (statement as SqliteStatement & { raw?(on: boolean): SqliteStatement }).raw?.(true) ?? statement;
         statements.set(sql, statement);
       }
       return statement;

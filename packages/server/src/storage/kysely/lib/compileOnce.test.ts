@@ -2,6 +2,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cachedStatements } from './cachedStatements.js';
 import { compileOnce } from './compileOnce.js';
 
 interface Db {
@@ -44,6 +45,17 @@ describe('compileOnce', () => {
     });
     expect(build).toHaveBeenCalledTimes(1);
     expect(await db.selectFrom('t').select('v').orderBy('id').execute()).toEqual([{ v: 'uno' }, { v: 'dos' }]);
+  });
+
+  it("answers rows as arrays in select order with { rows: 'arrays' } on SQLite through cachedStatements, and as objects elsewhere", async () => {
+    const byId = compileOnce((db: Kysely<Db>) => db.selectFrom('t').select(['v', 'id']).where('id', '=', 0), { rows: 'arrays' });
+    const cached = new Kysely<Db>({ dialect: new SqliteDialect({ database: cachedStatements(new BetterSqlite3(':memory:')) }) });
+    open.push(cached);
+    await cached.schema.createTable('t').addColumn('id', 'integer', (c) => c.primaryKey()).addColumn('v', 'text').execute();
+    await cached.insertInto('t').values({ id: 2, v: 'two' }).execute();
+    expect((await byId(cached, [2])).rows).toEqual([['two', 2]]);
+    // The same text on a handle that cannot answer arrays: objects, as kysely types them.
+    expect((await byId(await aDatabase(), [2])).rows).toEqual([{ v: 'two', id: 2 }]);
   });
 
   it('refuses a call with more or fewer values than the query has parameters', async () => {

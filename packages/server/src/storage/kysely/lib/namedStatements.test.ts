@@ -43,6 +43,22 @@ describe('namedStatements', () => {
     expect(second).toEqual({ ...(first as object), values: [8] });
   });
 
+  it("asks for rows as arrays for a text compiled with { rows: 'arrays' }, and only for it", async () => {
+    const db = new Kysely<Db>({ dialect: new SqliteDialect({ database: new BetterSqlite3(':memory:') }) });
+    await db.schema.createTable('t').addColumn('id', 'integer').execute();
+    const asArrays = compileOnce((k: Kysely<Db>) => k.selectFrom('t').select('id').where('id', '>', 0), { rows: 'arrays' });
+    await asArrays(db, [1]);
+    await db.destroy();
+
+    const { calls, pool } = recordingPool();
+    const client = await namedStatements(pool).connect();
+    await client.query('select "id" from "t" where "id" > ?', [7]);
+    await client.query('select "id" from "t" where "id" = ?', [7]);
+    const [arrays, objects] = calls as Array<{ rowMode?: string }>;
+    expect(arrays).toMatchObject({ text: 'select "id" from "t" where "id" > ?', values: [7], rowMode: 'array' });
+    expect(objects).not.toHaveProperty('rowMode');
+  });
+
   it('hands kysely the same client object for the same pooled connection, and ends the pool', async () => {
     const { pool, ended } = recordingPool();
     const named = namedStatements(pool);

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
-import { isCompiledOnce } from './compileOnce.js';
+import { isCompiledOnce, returnsArrays } from './compileOnce.js';
 
 /** What kysely needs of a `pg` pool, and the object form of `query` that names a statement. */
 export interface NamingPool {
@@ -17,7 +17,7 @@ export interface NamingPool {
 
 export interface NamingPoolClient {
   query(sql: unknown, parameters?: ReadonlyArray<unknown>): Promise<unknown>;
-  query(config: { name: string; text: string; values: unknown[] }): Promise<unknown>;
+  query(config: { name: string; text: string; values: unknown[]; rowMode?: 'array' }): Promise<unknown>;
   release(): void;
 }
 
@@ -40,7 +40,8 @@ export function namedStatements(pool: NamingPool): PostgresPool {
         if (typeof sql !== 'string' || !isCompiledOnce(sql)) return client.query(sql, parameters);
         let name = names.get(sql);
         if (name === undefined) names.set(sql, (name = nameOf(sql)));
-        return client.query({ name, text: sql, values: [...(parameters ?? [])] });
+        const values = [...(parameters ?? [])];
+        return client.query(returnsArrays(sql) ? { name, text: sql, values, rowMode: 'array' } : { name, text: sql, values });
       },
       release: () => client.release(),
     }) as PostgresPoolClient;
