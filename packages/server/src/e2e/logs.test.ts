@@ -18,10 +18,12 @@ type Line = Record<string, unknown> & { level: number; msg: string };
 const WARN = 40;
 const LOCK = 5;
 
-/** A test server whose log lines are kept, parsed. */
-async function loggedServer(extra: Parameters<typeof startTestServer>[0] = {}): Promise<{ s: TestServer; raw: string[]; lines: () => Line[] }> {
+const DEBUG = 20;
+
+/** A test server whose log lines (at `logLevel`, default info) are kept, parsed. */
+async function loggedServer(extra: Parameters<typeof startTestServer>[0] = {}, logLevel = 'info'): Promise<{ s: TestServer; raw: string[]; lines: () => Line[] }> {
   const raw: string[] = [];
-  const s = await startTestServer({ ...extra, http: { logger: true, logLevel: 'info', logStream: { write: (line) => void raw.push(line) } } });
+  const s = await startTestServer({ ...extra, http: { logger: true, logLevel, logStream: { write: (line) => void raw.push(line) } } });
   return { s, raw, lines: () => raw.map((l) => JSON.parse(l) as Line) };
 }
 
@@ -74,6 +76,8 @@ describe('the log of a server', () => {
     expect(res.status).toBe(400);
     const done = lines().filter((l) => l.msg === 'request completed' && l.clientId === app.id);
     expect(done.map((l) => l.outcome)).toContain('invalid_grant');
+    // The event of every token answer is a debug line: at info there is none.
+    expect(lines().filter((l) => l.event === 'tokens.issued')).toEqual([]);
   });
 
   it('warns once when repeated sign-in failures lock an account, not on every refusal after it', async () => {
@@ -101,6 +105,26 @@ describe('the log of a server', () => {
 
     const key = await rotateSigningKey(s.kt);
     expect(lines().filter((l) => l.level === WARN && l.event === 'key.rotated')).toEqual([expect.objectContaining({ kid: key.kid })]);
+  });
+});
+
+describe('the log at debug level', () => {
+  it('has a line for every token answer, naming the grant type and client, never the token', async () => {
+    const { s, raw, lines } = await loggedServer({}, 'debug');
+    try {
+      const app = await aClient(s);
+      const ada = await aPerson(s);
+      const tokens = await signInTokens(s, await ada.signIn(), app);
+      expect((await refresh(s, app, tokens.refresh_token)).status).toBe(200);
+      const issued = lines().filter((l) => l.event === 'tokens.issued');
+      expect(issued.map((l) => [l.level, l.grantType, l.clientId, l.outcome])).toEqual([
+        [DEBUG, 'authorization_code', app.id, 'ok'],
+        [DEBUG, 'refresh_token', app.id, 'ok'],
+      ]);
+      expect(raw.join('\n')).not.toContain(tokens.refresh_token);
+    } finally {
+      await s.close();
+    }
   });
 });
 

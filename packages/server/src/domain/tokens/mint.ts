@@ -1,9 +1,8 @@
 /** Minting the JWTs: RFC 9068 access tokens and OpenID Connect ID tokens, signed with the active key. */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { GrantRecord, UserRecord } from '../../storage/records.js';
 import type { Keyturn } from '../context.js';
 import type { ActiveKey } from '../keys.js';
-import { digest } from '../lib/crypto.js';
 import { signJws } from '../lib/signJws.js';
 
 export interface MintInput {
@@ -24,8 +23,8 @@ export interface Minted {
 
 /** `at_hash`: left half of the hash of the access token, with the hash the JWS alg uses (OIDC Core 3.1.3.6). */
 export function atHash(accessToken: string, alg: ActiveKey['alg']): string {
-  const hex = digest(alg === 'EdDSA' ? 'sha512' : 'sha256', accessToken, 'hex');
-  return Buffer.from(hex.slice(0, hex.length / 2), 'hex').toString('base64url');
+  const digest = createHash(alg === 'EdDSA' ? 'sha512' : 'sha256').update(accessToken, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
 export async function mintTokens(kt: Keyturn, input: MintInput): Promise<Minted> {

@@ -66,17 +66,17 @@ const byTokenHash = compileOnce(
   { rows: 'arrays' },
 );
 
-/** A row of the query, as kysely types it (an object keyed by the names of `COLUMNS`). */
-type Row = Awaited<ReturnType<typeof byTokenHash>>['rows'][number];
+/** A row of the query as an object keyed by the names of `COLUMNS` (how kysely types it). */
+type Row = Exclude<Awaited<ReturnType<typeof byTokenHash>>['rows'][number], readonly unknown[]>;
 
-/** The position of each name of `Row` in `COLUMNS`. */
-const POSITION = Object.fromEntries(COLUMNS.map((column, i) => [column.split(' as ').pop()!.replace(/^g\./, ''), i])) as Record<keyof Row, number>;
+/** The position of each name of `Row` in `COLUMNS`: the alias, else the column (kysely's rule). */
+const POSITION = Object.fromEntries(COLUMNS.map((column, i) => [column.split(/ as |\./).pop()!, i])) as Record<keyof Row, number>;
 
 /**
  * The row as a reader of its columns by name: an array from the database handles that answer
  * arrays (`returnsArrays`), an object from any other (a kysely instance opened without them).
  */
-function columnsOf(row: unknown): <K extends keyof Row>(name: K) => Row[K] {
+function columnsOf(row: Row | readonly unknown[]): <K extends keyof Row>(name: K) => Row[K] {
   if (Array.isArray(row)) return (name) => row[POSITION[name]] as Row[typeof name];
   return (name) => (row as Row)[name];
 }

@@ -24,15 +24,14 @@ export function returnsArrays(sql: string): boolean {
   return arrayTexts.has(sql);
 }
 
-export interface CompileOnceOptions {
-  /** `arrays`: rows as arrays where the database handle supports it (see `returnsArrays`); objects elsewhere. Default `objects`. */
-  rows?: 'objects' | 'arrays';
-}
+/** Runs a query compiled once: on `db`, or on `runner` (a transaction of `db`). */
+export type CompiledOnce<DB, R> = (db: Kysely<DB>, parameters: readonly unknown[], runner?: Kysely<DB>) => Promise<QueryResult<R>>;
 
 /**
  * Wraps `build` (a query whose parameters are placeholders, in the order the SQL uses them) so
  * that it is compiled once per `db` and then run with the values given, on `db` or on `runner`
- * (a transaction of `db`).
+ * (a transaction of `db`). With `{ rows: 'arrays' }` its rows are arrays in select order where
+ * the database handle supports it (see `returnsArrays`), objects elsewhere: its type says both.
  *
  * @example
  * ```ts
@@ -40,10 +39,9 @@ export interface CompileOnceOptions {
  * const { rows } = await byHash(db, [tokenHash]);
  * ```
  */
-export function compileOnce<DB, O>(
-  build: (db: Kysely<DB>) => Compilable<O>,
-  options: CompileOnceOptions = {},
-): (db: Kysely<DB>, parameters: readonly unknown[], runner?: Kysely<DB>) => Promise<QueryResult<O>> {
+export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>, options: { rows: 'arrays' }): CompiledOnce<DB, O | readonly unknown[]>;
+export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>, options?: { rows?: 'objects' }): CompiledOnce<DB, O>;
+export function compileOnce<DB, O>(build: (db: Kysely<DB>) => Compilable<O>, options: { rows?: 'objects' | 'arrays' } = {}): CompiledOnce<DB, O> {
   const compiled = new WeakMap<Kysely<DB>, CompiledQuery<O>>();
   return async (db, parameters, runner = db) => {
     let query = compiled.get(db);
