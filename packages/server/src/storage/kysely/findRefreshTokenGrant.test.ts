@@ -51,6 +51,32 @@ forEachBackend('Repository', (ctx) => {
       expect(await ctx.repo.findRefreshTokenGrant(hash('nope'))).toBeNull();
     });
 
+    it('answers many lookups made at once each with its own row: a token asked twice, an unknown hash', async () => {
+      await seed(ctx.repo);
+      const labels = Array.from({ length: 25 }, (_, i) => `many${i}`);
+      for (const label of labels) await ctx.repo.createGrant(grant({ id: `g-${label}`, scope: label }), refreshToken({ tokenHash: hash(label), grantId: `g-${label}` }), null);
+      const asked = [...labels, 'many3', 'nope'];
+      const found = await Promise.all(asked.map((label) => ctx.repo.findRefreshTokenGrant(hash(label))));
+      expect(found.map((f) => f && [f.token.tokenHash, f.grant.id, f.grant.scope])).toEqual([
+        ...labels.map((label) => [hash(label), `g-${label}`, label]),
+        [hash('many3'), 'g-many3', 'many3'],
+        null,
+      ]);
+      // Each caller gets an object of its own, even for the same token.
+      expect(found[25]).toEqual(found[3]);
+      expect(found[25]).not.toBe(found[3]);
+    });
+
+    it('sees a revocation made just before the lookup, even among lookups made at once', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), refreshToken(), null);
+      await ctx.repo.createGrant(grant({ id: 'g2' }), refreshToken({ tokenHash: hash('rt2'), grantId: 'g2' }), null);
+      await ctx.repo.revokeGrant('g1', T0 + 5, 'signed_out');
+      const [first, second] = await Promise.all([ctx.repo.findRefreshTokenGrant(hash('rt1')), ctx.repo.findRefreshTokenGrant(hash('rt2'))]);
+      expect(first?.grant).toMatchObject({ revokedAt: T0 + 5, revokedReason: 'signed_out' });
+      expect(second?.grant).toMatchObject({ id: 'g2', revokedAt: null });
+    });
+
     it('finds a spent token with its spentAt and successor, beside the successor itself', async () => {
       await seed(ctx.repo);
       await ctx.repo.createGrant(grant(), refreshToken(), null);

@@ -1,11 +1,14 @@
 /**
  * `findRefreshTokenGrant`: a refresh token, its grant, the grant's client and user in one
  * statement (refresh_tokens INNER JOIN grants INNER JOIN clients LEFT JOIN users), where reading
- * them one by one took four round trips: a refresh is one query.
+ * them one by one took four round trips: a refresh is one query. On PostgreSQL the lookups of one
+ * event-loop turn share that query (`batchPerTurn`): one round trip for all of them.
  */
 import type { Kysely } from 'kysely';
+import { batchPerTurn } from './lib/batchPerTurn.js';
 import { compileOnce } from './lib/compileOnce.js';
 import type { RefreshTokenGrant } from '../records.js';
+import type { Repository } from '../repository.js';
 import { rowToClient, rowToGrant, rowToRefreshToken, rowToUser } from './rows.js';
 import type { Database } from './schema.js';
 
@@ -53,18 +56,22 @@ const COLUMNS = [
   'u.status as u_status',
 ] as const;
 
+/** Token, grant, client and user joined, the columns of `COLUMNS` selected. */
+const joined = (db: Kysely<Database>) =>
+  db
+    .selectFrom('refresh_tokens as rt')
+    .innerJoin('grants as g', 'g.id', 'rt.grant_id')
+    .innerJoin('clients as c', 'c.id', 'g.client_id')
+    .leftJoin('users as u', 'u.id', 'g.user_id')
+    .select(COLUMNS);
+
 /** The query, compiled once per database (`compileOnce`), its rows as arrays in the order of `COLUMNS`; its one parameter is the token hash. */
-const byTokenHash = compileOnce(
-  (db: Kysely<Database>) =>
-    db
-      .selectFrom('refresh_tokens as rt')
-      .innerJoin('grants as g', 'g.id', 'rt.grant_id')
-      .innerJoin('clients as c', 'c.id', 'g.client_id')
-      .leftJoin('users as u', 'u.id', 'g.user_id')
-      .select(COLUMNS)
-      .where('rt.token_hash', '=', ''),
-  { rows: 'arrays' },
-);
+const byTokenHash = compileOnce((db: Kysely<Database>) => joined(db).where('rt.token_hash', '=', ''), { rows: 'arrays' });
+
+/** The same query for many token hashes (PostgreSQL: `= any($1)`, its one parameter an array of hashes). */
+const byTokenHashes = compileOnce((db: Kysely<Database>) => joined(db).where((eb) => eb('rt.token_hash', '=', eb.fn.any(eb.val<string[]>([])))), {
+  rows: 'arrays',
+});
 
 /** A row of the query as an object keyed by the names of `COLUMNS` (how kysely types it). */
 type Row = Exclude<Awaited<ReturnType<typeof byTokenHash>>['rows'][number], readonly unknown[]>;
@@ -81,6 +88,24 @@ function columnsOf(row: Row | readonly unknown[]): <K extends keyof Row>(name: K
   return (name) => (row as Row)[name];
 }
 
+/** Each PostgreSQL database's batched lookup. */
+const batched = new WeakMap<Kysely<Database>, (tokenHash: string) => Promise<Row | readonly unknown[] | undefined>>();
+
+/** One row by token hash: on PostgreSQL through the database's batch, elsewhere on its own. */
+async function rowOf(db: Kysely<Database>, kind: Repository['kind'], tokenHash: string): Promise<Row | readonly unknown[] | undefined> {
+  if (kind !== 'postgres') return (await byTokenHash(db, [tokenHash])).rows[0];
+  let find = batched.get(db);
+  if (find === undefined) {
+    find = batchPerTurn(async (hashes: string[]) => {
+      const { rows } = await byTokenHashes(db, [[...new Set(hashes)]]);
+      const found = new Map(rows.map((row) => [columnsOf(row)('rt_token_hash'), row]));
+      return hashes.map((hash) => found.get(hash));
+    });
+    batched.set(db, find);
+  }
+  return find(tokenHash);
+}
+
 /**
  * The refresh token whose hash is `tokenHash`, with its grant, the grant's client and user
  * (`null` when the user is gone); `null` when no token has that hash. Spent tokens and revoked
@@ -88,12 +113,12 @@ function columnsOf(row: Row | readonly unknown[]): <K extends keyof Row>(name: K
  *
  * @example
  * ```ts
- * const found = await findRefreshTokenGrant(db, sha256Hex(refreshToken));
+ * const found = await findRefreshTokenGrant(db, 'sqlite', sha256Hex(refreshToken));
  * if (found === null || found.grant.revokedAt !== null) throw invalidGrant();
  * ```
  */
-export async function findRefreshTokenGrant(db: Kysely<Database>, tokenHash: string): Promise<RefreshTokenGrant | null> {
-  const [found] = (await byTokenHash(db, [tokenHash])).rows;
+export async function findRefreshTokenGrant(db: Kysely<Database>, kind: Repository['kind'], tokenHash: string): Promise<RefreshTokenGrant | null> {
+  const found = await rowOf(db, kind, tokenHash);
   if (found === undefined) return null;
   const column = columnsOf(found);
 

@@ -133,5 +133,45 @@ forEachBackend('Repository', (ctx) => {
       const found = await Promise.all(successors.map((s) => ctx.repo.findRefreshToken(s.tokenHash)));
       expect(found.filter((f) => f !== null)).toEqual([successors[winner]]);
     });
+
+    it('spends many tokens at once, each with its own successor and time; a spent or unknown one among them answers false', async () => {
+      await seed(ctx.repo);
+      await ctx.repo.createGrant(grant(), null, null);
+      const tokens = Array.from({ length: 30 }, (_, i) => refreshToken({ tokenHash: hash(`many${i}`) }));
+      for (const token of tokens) await ctx.repo.createGrant(grant({ id: `g-${token.tokenHash}` }), { ...token, grantId: `g-${token.tokenHash}` }, null);
+      await ctx.repo.spendRefreshToken(hash('many0'), refreshToken({ tokenHash: hash('early'), parentHash: hash('many0'), grantId: `g-${hash('many0')}` }), T0 + 1);
+      const successorOf = (i: number) =>
+        refreshToken({ tokenHash: hash(`next${i}`), grantId: `g-${hash(`many${i}`)}`, parentHash: hash(`many${i}`), createdAt: T0 + 200 + i });
+      const results = await Promise.all([
+        ...tokens.map((token, i) => ctx.repo.spendRefreshToken(token.tokenHash, successorOf(i), T0 + 200 + i)),
+        ctx.repo.spendRefreshToken(hash('unknown'), refreshToken({ tokenHash: hash('orphan') }), T0 + 300),
+      ]);
+      expect(results).toEqual([false, ...Array(29).fill(true), false]);
+      for (let i = 1; i < 30; i++) {
+        expect(await ctx.repo.findRefreshToken(hash(`many${i}`))).toMatchObject({ spentAt: T0 + 200 + i, successorHash: hash(`next${i}`) });
+        expect(await ctx.repo.findRefreshToken(hash(`next${i}`))).toEqual(successorOf(i));
+      }
+      expect(await ctx.repo.findRefreshToken(hash('many0'))).toMatchObject({ spentAt: T0 + 1, successorHash: hash('early') });
+      expect(await ctx.repo.findRefreshToken(hash('next0'))).toBeNull();
+      expect(await ctx.repo.findRefreshToken(hash('orphan'))).toBeNull();
+    });
+
+    it("keeps one spend's failure its own: the spends made with it still succeed", async () => {
+      await seed(ctx.repo);
+      const tokens = ['a', 'b', 'c'].map((label) => refreshToken({ tokenHash: hash(label), grantId: `g-${label}` }));
+      for (const token of tokens) await ctx.repo.createGrant(grant({ id: token.grantId }), token, null);
+      // b's successor names a grant that does not exist: its INSERT breaks the foreign key.
+      const successorOf = (label: string, grantId = `g-${label}`) => refreshToken({ tokenHash: hash(`${label}2`), grantId, parentHash: hash(label) });
+      const results = await Promise.allSettled([
+        ctx.repo.spendRefreshToken(hash('a'), successorOf('a'), T0 + 10),
+        ctx.repo.spendRefreshToken(hash('b'), successorOf('b', 'no-such-grant'), T0 + 10),
+        ctx.repo.spendRefreshToken(hash('c'), successorOf('c'), T0 + 10),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(results.map((r) => (r.status === 'fulfilled' ? r.value : null))).toEqual([true, null, true]);
+      expect(await ctx.repo.findRefreshToken(hash('b'))).toEqual(tokens[1]);
+      expect(await ctx.repo.findRefreshToken(hash('b2'))).toBeNull();
+      expect(await ctx.repo.findRefreshToken(hash('c2'))).toEqual(successorOf('c'));
+    });
   });
 });

@@ -76,7 +76,7 @@ export function grantsStore(db: Kysely<Database>, kind: Repository['kind']): Gra
       return row === undefined ? null : rowToRefreshToken(row);
     },
 
-    findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, tokenHash),
+    findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, kind, tokenHash),
 
     spendRefreshToken: (tokenHash, successor, at) => spendRefreshToken(db, kind, tokenHash, successor, at),
   };
