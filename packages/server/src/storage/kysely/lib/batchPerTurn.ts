@@ -9,7 +9,7 @@
 import { setImmediate } from 'node:timers';
 
 /** Calls per batch at most; a turn with more runs several batches. */
-const MAX_BATCH = 100;
+export const MAX_BATCH = 100;
 
 interface Call<I, O> {
   input: I;
