@@ -7,6 +7,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { DatabaseNewerError } from '../errors.js';
 import { auditEventsAndUserStatus } from './migration0004.js';
 import { deviceGrantMigration } from './deviceGrantMigration.js';
+import { roomForUpdates } from './migration0006.js';
 
 // Migrations must not depend on today's `Database` type: they describe the schema as it was.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -166,6 +167,7 @@ export const migrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_redirect_uri_given': redirectUriGiven,
   '0004_audit_events_user_status': auditEventsAndUserStatus,
   '0005_device_grant': deviceGrantMigration,
+  '0006_room_for_updates': roomForUpdates,
 });
 
 /**
