@@ -15,7 +15,7 @@
 //      BENCH_TOKENS (1000), BENCH_CODES (3000), BENCH_SCALE (1000000; 0 skips) also at BENCH_SCALE_CONNECTIONS (4), BENCH_ALGS (RS256,ES256),
 //      BENCH_FLOOR_IN_FLIGHT (8), BENCH_ONLY=reuse,rotate (groups whose titles contain one of these),
 //      BENCH_SKIP_POSTGRES=1, BENCH_SKIP_PEER=1, BENCH_BASELINE=<other builds' dist/index.js, comma-separated> (adds their rows, to measure a change),
-//      BENCH_WORKERS=N (adds rows of Keyturn as a node:cluster of N workers), BENCH_BASELINE_NODE_FLAGS (node flags of the baselines' servers), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
+//      BENCH_WORKERS=N (adds rows of Keyturn as a node:cluster of N workers), BENCH_BASELINE_NODE_FLAGS (node flags of the baselines' servers), BENCH_BASELINE_ENV (NAME=value pairs for them), KEYTURN_BENCH_PG_URL or KEYTURN_TEST_PG_URL (admin URL; postgres://postgres@127.0.0.1:5432/test).
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { generateKeyPairSync } from 'node:crypto';
 import os from 'node:os';
@@ -51,6 +51,8 @@ const BASELINES = env.BENCH_BASELINE ? env.BENCH_BASELINE.split(',').map((p) => 
 const WORKERS = Number(env.BENCH_WORKERS ?? 1);
 /** BENCH_BASELINE_NODE_FLAGS: node flags for the baseline builds' servers, e.g. to measure a V8 setting (same build as a baseline). */
 const NODE_FLAGS = new Map(BASELINES.map((b) => [b, env.BENCH_BASELINE_NODE_FLAGS ? env.BENCH_BASELINE_NODE_FLAGS.split(' ') : []]));
+/** BENCH_BASELINE_ENV: NAME=value pairs for the baseline builds' servers, e.g. UV_THREADPOOL_SIZE=2 (same build as a baseline). */
+const BASELINE_ENV = Object.fromEntries((env.BENCH_BASELINE_ENV ?? '').split(' ').filter(Boolean).map((pair) => pair.split(/=(.*)/s).slice(0, 2)));
 
 const TOKEN = '/api/authz/v3/oauth/token';
 const INTROSPECT = '/api/authz/v3/oauth/introspect';
@@ -83,7 +85,7 @@ async function startKeyturn(backend, alg, build = null, workers = 1) {
     cleanups.push(() => pgDatabase.drop());
     database = pgDatabase.url;
   }
-  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build, workers }, { KEYTURN_CODE_TTL: '600' }, NODE_FLAGS.get(build) ?? []);
+  const child = await startChild('keyturn.mjs', { database, dataDir, alg, user: USER, clients: Object.values(KT), redirect: REDIRECT, build, workers }, { KEYTURN_CODE_TTL: '600', ...(NODE_FLAGS.has(build) ? BASELINE_ENV : {}) }, NODE_FLAGS.get(build) ?? []);
   cleanups.push(() => child.close());
   // PostgreSQL's backends count as part of the server: SQLite's work is inside the process.
   const stats = pgDatabase ? async () => [...(await child.stats()), await pgDatabase.backendStats()] : child.stats;
