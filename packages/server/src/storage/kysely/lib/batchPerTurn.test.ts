@@ -49,6 +49,15 @@ describe('batchPerTurn', () => {
     expect(await find('c')).toBe('c');
   });
 
+  it('fails the calls of a batch whose run throws before returning a promise, and keeps running', async () => {
+    const find = batchPerTurn((inputs: string[]): Promise<string[]> => {
+      if (inputs.includes('bad')) throw new Error('thrown at once');
+      return Promise.resolve(inputs);
+    });
+    await expect(Promise.all([find('a'), find('bad')])).rejects.toThrow('thrown at once');
+    expect(await find('c')).toBe('c');
+  });
+
   it("settles a call answered with a promise by that promise alone: one call's error is its own", async () => {
     const check = batchPerTurn(async (inputs: number[]) => inputs.map((n) => (n < 0 ? Promise.reject(new Error(`negative: ${n}`)) : n)));
     const results = await Promise.allSettled([check(1), check(-1), check(2)]);

@@ -34,7 +34,8 @@ export function batchPerTurn<I, O>(run: (inputs: I[]) => Promise<readonly (O | P
   let pending: Call<I, O>[] = [];
 
   const send = (calls: Call<I, O>[]) => {
-    run(calls.map((call) => call.input)).then(
+    // Through a promise, so that a `run` that throws before returning one fails its calls, not the process.
+    new Promise<readonly (O | PromiseLike<O>)[]>((resolve) => resolve(run(calls.map((call) => call.input)))).then(
       (outputs) => {
         if (outputs.length !== calls.length) throw new Error(`a batch of ${calls.length} answered ${outputs.length} outputs`);
         calls.forEach((call, i) => call.resolve(outputs[i]!));
