@@ -33,7 +33,7 @@ const spendAndInsert = compileOnce((db: Kysely<Database>) => ({
 }));
 
 // Many spends in one statement: the inputs as parallel arrays, one element per spend (no token
-// twice: see `spendAll`); the answer names the tokens this statement spent.
+// twice: see `spendAllInOneStatement`); the answer names the tokens this statement spent.
 const spendAndInsertAll = compileOnce((db: Kysely<Database>) => ({
   compile: () =>
     sql`WITH input AS (
