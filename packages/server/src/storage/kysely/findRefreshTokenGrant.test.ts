@@ -74,6 +74,8 @@ forEachBackend('Repository', (ctx) => {
       await seed(ctx.repo);
       await ctx.repo.createGrant(grant(), refreshToken(), null);
       await ctx.repo.createGrant(grant({ id: 'g2' }), refreshToken({ tokenHash: hash('rt2'), grantId: 'g2' }), null);
+      // Looked up once before: a cache of lookups would now answer the unrevoked grant.
+      expect((await ctx.repo.findRefreshTokenGrant(hash('rt1')))?.grant.revokedAt).toBeNull();
       await ctx.repo.revokeGrant('g1', T0 + 5, 'signed_out');
       const [first, second] = await Promise.all([ctx.repo.findRefreshTokenGrant(hash('rt1')), ctx.repo.findRefreshTokenGrant(hash('rt2'))]);
       expect(first?.grant).toMatchObject({ revokedAt: T0 + 5, revokedReason: 'signed_out' });

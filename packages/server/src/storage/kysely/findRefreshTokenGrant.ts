@@ -80,7 +80,7 @@ const byTokenHashes = SIZES.map((size) =>
 );
 
 /** Rows for `hashes` (at most `MAX_BATCH`, a batch's most), in one query. */
-async function rowsOf(db: Kysely<Database>, hashes: string[]): Promise<readonly (Row | readonly unknown[])[]> {
+async function rowsOf(db: Kysely<Database>, hashes: string[]): Promise<readonly AnyRow[]> {
   if (hashes.length === 1) return (await byTokenHash(db, hashes)).rows;
   const i = SIZES.findIndex((size) => size >= hashes.length);
   const padded = [...hashes, ...Array<string>(SIZES[i]! - hashes.length).fill('')];
@@ -90,6 +90,9 @@ async function rowsOf(db: Kysely<Database>, hashes: string[]): Promise<readonly 
 /** A row of the query as an object keyed by the names of `COLUMNS` (how kysely types it). */
 type Row = Exclude<Awaited<ReturnType<typeof byTokenHash>>['rows'][number], readonly unknown[]>;
 
+/** A row as a database handle answers it: an array in the order of `COLUMNS`, or a `Row`. */
+type AnyRow = Row | readonly unknown[];
+
 /** The position of each name of `Row` in `COLUMNS`: the alias, else the column (kysely's rule). */
 const POSITION = Object.fromEntries(COLUMNS.map((column, i) => [column.split(/ as |\./).pop()!, i])) as Record<keyof Row, number>;
 
@@ -97,43 +100,41 @@ const POSITION = Object.fromEntries(COLUMNS.map((column, i) => [column.split(/ a
  * The row as a reader of its columns by name: an array from the database handles that answer
  * arrays (`returnsArrays`), an object from any other (a kysely instance opened without them).
  */
-function columnsOf(row: Row | readonly unknown[]): <K extends keyof Row>(name: K) => Row[K] {
+function columnsOf(row: AnyRow): <K extends keyof Row>(name: K) => Row[K] {
   if (Array.isArray(row)) return (name) => row[POSITION[name]] as Row[typeof name];
   return (name) => (row as Row)[name];
 }
 
-/** Each PostgreSQL database's batched lookup. */
-const batched = new WeakMap<Kysely<Database>, (tokenHash: string) => Promise<Row | readonly unknown[] | undefined>>();
-
-/** One row by token hash: on PostgreSQL through the database's batch, elsewhere on its own. */
-async function rowOf(db: Kysely<Database>, kind: Repository['kind'], tokenHash: string): Promise<Row | readonly unknown[] | undefined> {
-  if (kind !== 'postgres') return (await byTokenHash(db, [tokenHash])).rows[0];
-  let find = batched.get(db);
-  if (find === undefined) {
-    find = batchPerTurn(async (hashes: string[]) => {
-      const rows = await rowsOf(db, [...new Set(hashes)]);
-      const found = new Map(rows.map((row) => [columnsOf(row)('rt_token_hash'), row]));
-      return hashes.map((hash) => found.get(hash));
-    });
-    batched.set(db, find);
-  }
-  return find(tokenHash);
-}
-
 /**
- * The refresh token whose hash is `tokenHash`, with its grant, the grant's client and user
- * (`null` when the user is gone); `null` when no token has that hash. Spent tokens and revoked
- * grants are returned as they are: judging them is the domain's rule.
+ * `Repository.findRefreshTokenGrant` over `db`: the refresh token whose hash it is given, with
+ * its grant, the grant's client and user (`null` when the user is gone); `null` when no token has
+ * that hash. Spent tokens and revoked grants are returned as they are: judging them is the
+ * domain's rule. On PostgreSQL the lookups of one event-loop turn share one query.
  *
  * @example
  * ```ts
- * const found = await findRefreshTokenGrant(db, 'sqlite', sha256Hex(refreshToken));
+ * const findRefreshTokenGrant = refreshTokenGrantLookup(db, 'sqlite');
+ * const found = await findRefreshTokenGrant(sha256Hex(refreshToken));
  * if (found === null || found.grant.revokedAt !== null) throw invalidGrant();
  * ```
  */
-export async function findRefreshTokenGrant(db: Kysely<Database>, kind: Repository['kind'], tokenHash: string): Promise<RefreshTokenGrant | null> {
-  const found = await rowOf(db, kind, tokenHash);
-  if (found === undefined) return null;
+export function refreshTokenGrantLookup(db: Kysely<Database>, kind: Repository['kind']): (tokenHash: string) => Promise<RefreshTokenGrant | null> {
+  const rowOf =
+    kind === 'postgres'
+      ? batchPerTurn(async (hashes: string[]) => {
+          const rows = await rowsOf(db, [...new Set(hashes)]);
+          const found = new Map(rows.map((row) => [columnsOf(row)('rt_token_hash'), row]));
+          return hashes.map((hash) => found.get(hash));
+        })
+      : async (tokenHash: string) => (await byTokenHash(db, [tokenHash])).rows[0];
+  return async (tokenHash) => {
+    const found = await rowOf(tokenHash);
+    return found === undefined ? null : toRecords(found);
+  };
+}
+
+/** The records of one row: each call builds its own, so two callers of one token share nothing. */
+function toRecords(found: AnyRow): RefreshTokenGrant {
   const column = columnsOf(found);
 
   const token = rowToRefreshToken({

@@ -3,12 +3,12 @@ import type { Kysely } from 'kysely';
 import type { EpochMs } from '../records.js';
 import type { Repository } from '../repository.js';
 import { NotFoundError } from '../errors.js';
-import { findRefreshTokenGrant } from './findRefreshTokenGrant.js';
+import { refreshTokenGrantLookup } from './findRefreshTokenGrant.js';
 import { affectedRows } from './lib/affectedRows.js';
 import { listActiveOfUser } from './lib/listActiveOfUser.js';
 import { grantToRow, refreshTokenToRow, rowToGrant, rowToRefreshToken } from './rows.js';
 import type { Database } from './schema.js';
-import { spendRefreshToken } from './spendRefreshToken.js';
+import { refreshTokenSpender } from './spendRefreshToken.js';
 
 export type GrantsStore = Pick<
   Repository,
@@ -76,9 +76,9 @@ export function grantsStore(db: Kysely<Database>, kind: Repository['kind']): Gra
       return row === undefined ? null : rowToRefreshToken(row);
     },
 
-    findRefreshTokenGrant: (tokenHash) => findRefreshTokenGrant(db, kind, tokenHash),
+    findRefreshTokenGrant: refreshTokenGrantLookup(db, kind),
 
-    spendRefreshToken: (tokenHash, successor, at) => spendRefreshToken(db, kind, tokenHash, successor, at),
+    spendRefreshToken: refreshTokenSpender(db, kind),
   };
 }
 

@@ -58,27 +58,22 @@ const insert = compileOnce((db: Kysely<Database>) =>
 );
 
 /**
- * Spends `tokenHash` at `at` with `successor` as its successor, atomically; false when it was spent already.
+ * `Repository.spendRefreshToken` over `db`: spends a token at a time with a successor,
+ * atomically; false when it was spent already. The spends of one event-loop turn are made together.
  *
  * @example
  * ```ts
- * if (await spendRefreshToken(db, 'postgres', record.tokenHash, successor, now)) return successorToken;
+ * const spendRefreshToken = refreshTokenSpender(db, 'postgres');
+ * if (await spendRefreshToken(record.tokenHash, successor, now)) return successorToken;
  * ```
  */
-export function spendRefreshToken(db: Kysely<Database>, kind: Repository['kind'], tokenHash: string, successor: RefreshTokenRecord, at: EpochMs): Promise<boolean> {
-  let spendOne = batched.get(db);
-  if (spendOne === undefined) {
-    spendOne = batchPerTurn((spends: Spend[]) => (kind === 'postgres' ? spendAllInOneStatement(db, spends) : spendAllInOneTransaction(db, spends)));
-    batched.set(db, spendOne);
-  }
-  return spendOne({ tokenHash, successor, at });
+export function refreshTokenSpender(db: Kysely<Database>, kind: Repository['kind']): (tokenHash: string, successor: RefreshTokenRecord, at: EpochMs) => Promise<boolean> {
+  const spendOne = batchPerTurn((spends: Spend[]) => (kind === 'postgres' ? spendAllInOneStatement(db, spends) : spendAllInOneTransaction(db, spends)));
+  return (tokenHash, successor, at) => spendOne({ tokenHash, successor, at });
 }
 
-/** Each database's batched spend. */
-const batched = new WeakMap<Kysely<Database>, (spend: Spend) => Promise<boolean>>();
-
 /** The successor's columns in the order of the INSERTs. */
-const rowOf = (successor: RefreshTokenRecord) =>
+const successorColumns = (successor: RefreshTokenRecord) =>
   [successor.tokenHash, successor.grantId, successor.parentHash, successor.createdAt, successor.expiresAt, successor.spentAt, successor.successorHash] as const;
 
 /**
@@ -93,7 +88,7 @@ async function spendAllInOneStatement(db: Kysely<Database>, spends: Spend[]): Pr
   for (const spend of spends) if (!first.has(spend.tokenHash)) first.set(spend.tokenHash, spend);
   if (first.size === 1) return spendOneByOne(spends, (spend) => spendAlonePostgres(db, spend));
   const unique = [...first.values()];
-  const columns = unique.map((spend) => rowOf(spend.successor));
+  const columns = unique.map((spend) => successorColumns(spend.successor));
   let spent: Set<string>;
   try {
     const { rows } = await spendAndInsertAll(db, [
@@ -130,14 +125,14 @@ async function spendAllInOneTransaction(db: Kysely<Database>, spends: Spend[]): 
 /** SQLite: one spend's two statements in `trx`. */
 async function spendInSqlite(db: Kysely<Database>, trx: Kysely<Database>, { tokenHash, successor, at }: Spend): Promise<boolean> {
   if (affectedRows((await spend(db, [at, successor.tokenHash, tokenHash], trx)).numAffectedRows) !== 1) return false;
-  await insert(db, rowOf(successor), trx);
+  await insert(db, successorColumns(successor), trx);
   return true;
 }
 
 const spendAloneSqlite = (db: Kysely<Database>, spend: Spend) => db.transaction().execute((trx) => spendInSqlite(db, trx, spend));
 
 const spendAlonePostgres = async (db: Kysely<Database>, { tokenHash, successor, at }: Spend) =>
-  affectedRows((await spendAndInsert(db, [at, successor.tokenHash, tokenHash, ...rowOf(successor)])).numAffectedRows) === 1;
+  affectedRows((await spendAndInsert(db, [at, successor.tokenHash, tokenHash, ...successorColumns(successor)])).numAffectedRows) === 1;
 
 /** Each spend on its own (`alone`); those of one token one after the other, as they came. */
 function spendOneByOne(spends: Spend[], alone: (spend: Spend) => Promise<boolean>): Promise<boolean>[] {

@@ -35,17 +35,14 @@ export function batchPerTurn<I, O>(run: (inputs: I[]) => Promise<readonly (O | P
 
   const send = (calls: Call<I, O>[]) => {
     // Through a promise, so that a `run` that throws before returning one fails its calls, not the process.
-    new Promise<readonly (O | PromiseLike<O>)[]>((resolve) => resolve(run(calls.map((call) => call.input)))).then(
-      (outputs) => {
+    new Promise<readonly (O | PromiseLike<O>)[]>((resolve) => resolve(run(calls.map((call) => call.input))))
+      .then((outputs) => {
         if (outputs.length !== calls.length) throw new Error(`a batch of ${calls.length} answered ${outputs.length} outputs`);
         calls.forEach((call, i) => call.resolve(outputs[i]!));
-      },
-      (error: unknown) => {
+      })
+      .catch((error: unknown) => {
         for (const call of calls) call.reject(error);
-      },
-    ).catch((error: unknown) => {
-      for (const call of calls) call.reject(error);
-    });
+      });
   };
 
   const flush = () => {
